@@ -1,0 +1,28 @@
+#pragma once
+// The per-file analysis entry point: text in, findings out (filtered by settings and noqa, sorted).
+#include <string_view>
+#include <vector>
+
+#include "analysis/config.h"
+#include "analysis/finding.h"
+#include "analysis/source_file.h"
+
+namespace loopsafe {
+
+struct CheckResult {
+  std::vector<Finding> findings;
+  bool skipped = false;  // `# loopsafe: skip-file`
+};
+
+// `relative_path` (slash-separated, relative to the config's directory) selects per-file-ignores.
+CheckResult check_file(const SourceFile& file, const Settings& settings, std::string_view relative_path);
+
+// Edits adding `# noqa: CODE` for every finding (for `--add-noqa`).
+std::vector<TextEdit> add_noqa_edits(const SourceFile& file, const std::vector<Finding>& findings,
+                                     const Settings& settings);
+
+// Applies non-overlapping edits to `text` (later edits that overlap an earlier one are skipped;
+// identical edits, such as one shared `import asyncio`, apply once). Returns how many fixes applied.
+int apply_fixes(std::string& text, const std::vector<const Fix*>& fixes);
+
+}  // namespace loopsafe

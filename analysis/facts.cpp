@@ -1,0 +1,439 @@
+#include "analysis/facts.h"
+
+#include "analysis/syntax.h"
+
+namespace loopsafe {
+namespace {
+
+// The state every node inherits from its parent during the walk.
+struct WalkState {
+  int scope = 0;
+  Frame frame = Frame::Module;
+  int function = -1;
+  bool in_generator = false;
+};
+
+Binding binding_at(BindingKind kind, uint32_t offset) {
+  Binding b;
+  b.kind = kind;
+  b.offset = offset;
+  return b;
+}
+
+struct StackEntry {
+  TSNode node;
+  NodeKind kind;
+  WalkState state;
+  int own_scope = -1;     // scope created by a def/class/lambda for its parameters and body
+  int own_function = -1;  // def index
+  int own_class = -1;     // class index
+};
+
+class FactCollector {
+ public:
+  explicit FactCollector(const SourceFile& file) : file_(file) {}
+
+  FileFacts run() {
+    facts_.scopes.push_back(Scope{ScopeKind::Module, -1, -1, {}});
+    TSNode root = file_.root();
+    facts_.header_end = static_cast<uint32_t>(file_.text().size());
+    for_each_named_child(root, [&](TSNode child, const char*) {
+      if (kind_of(child) != NodeKind::Comment && facts_.header_end == file_.text().size())
+        facts_.header_end = ts_node_start_byte(child);
+    });
+
+    TSTreeCursor cursor = ts_tree_cursor_new(root);
+    enter(root, nullptr);
+    for (;;) {
+      if (ts_tree_cursor_goto_first_child(&cursor)) {
+        enter(ts_tree_cursor_current_node(&cursor), ts_tree_cursor_current_field_name(&cursor));
+        continue;
+      }
+      for (;;) {
+        stack_.pop_back();
+        if (ts_tree_cursor_goto_next_sibling(&cursor)) {
+          enter(ts_tree_cursor_current_node(&cursor), ts_tree_cursor_current_field_name(&cursor));
+          break;
+        }
+        if (!ts_tree_cursor_goto_parent(&cursor)) {
+          ts_tree_cursor_delete(&cursor);
+          return std::move(facts_);
+        }
+      }
+    }
+  }
+
+ private:
+  std::string text(TSNode node) const { return std::string(file_.text_of(node)); }
+
+  void bind(int scope, const std::string& name, Binding binding) {
+    if (name.empty()) return;
+    facts_.scopes[scope].bindings[name].push_back(std::move(binding));
+  }
+
+  void bind_unknown_targets(TSNode pattern, int scope) {
+    switch (kind_of(pattern)) {
+      case NodeKind::Identifier:
+        bind(scope, text(pattern), binding_at(BindingKind::Unknown, ts_node_start_byte(pattern)));
+        break;
+      case NodeKind::Tuple:
+      case NodeKind::PatternList:
+      case NodeKind::List:
+      case NodeKind::ListSplatPattern:
+      case NodeKind::ListSplat:
+      case NodeKind::ParenthesizedExpression:
+        for_each_named_child(pattern, [&](TSNode child, const char*) { bind_unknown_targets(child, scope); });
+        break;
+      default:
+        break;
+    }
+  }
+
+  // Binds the target of `for target in iterable` / `with value as target`.
+  void bind_target(TSNode target, BindingKind kind, TSNode value, int scope) {
+    if (kind_of(target) == NodeKind::Identifier) {
+      Binding b = binding_at(kind, ts_node_start_byte(target));
+      b.value = value;
+      b.scope = scope;
+      bind(scope, text(target), std::move(b));
+    } else {
+      bind_unknown_targets(target, scope);
+    }
+  }
+
+  const StackEntry* parent_entry() const { return stack_.empty() ? nullptr : &stack_.back(); }
+
+  int new_scope(ScopeKind kind, int parent, int owner) {
+    facts_.scopes.push_back(Scope{kind, parent, owner, {}});
+    return static_cast<int>(facts_.scopes.size()) - 1;
+  }
+
+  void enter(TSNode node, const char* field_name) {
+    const NodeKind kind = kind_of(node);
+    const StackEntry* parent = parent_entry();
+    WalkState state = parent ? parent->state : WalkState{};
+    const std::string_view role = field_name ? field_name : "";
+
+    // Parameters and bodies run in the scope their def/class/lambda created.
+    if (parent && parent->own_scope >= 0 && (role == "parameters" || role == "body")) {
+      state.scope = parent->own_scope;
+      if (role == "body") {
+        switch (parent->kind) {
+          case NodeKind::FunctionDefinition:
+            state.frame =
+                facts_.functions[parent->own_function].is_async ? Frame::AsyncFunction : Frame::SyncFunction;
+            state.function = parent->own_function;
+            state.in_generator = false;
+            break;
+          case NodeKind::Lambda:
+            state.frame = Frame::Lambda;
+            state.function = -1;
+            break;
+          case NodeKind::ClassDefinition:
+            state.frame = Frame::ClassBody;
+            state.function = -1;
+            break;
+          default:
+            break;
+        }
+      }
+    }
+
+    StackEntry entry{node, kind, state};
+    switch (kind) {
+      case NodeKind::FunctionDefinition:
+        enter_function(node, entry);
+        break;
+      case NodeKind::ClassDefinition:
+        enter_class(node, entry);
+        break;
+      case NodeKind::Lambda:
+        entry.own_scope = new_scope(ScopeKind::Lambda, state.scope, -1);
+        parameter_count_ = 0;
+        break;
+      case NodeKind::GeneratorExpression:
+        entry.state.in_generator = true;
+        entry.state.scope = new_scope(ScopeKind::Comprehension, state.scope, -1);
+        break;
+      case NodeKind::ListComprehension:
+      case NodeKind::SetComprehension:
+      case NodeKind::DictionaryComprehension:
+        entry.state.scope = new_scope(ScopeKind::Comprehension, state.scope, -1);
+        break;
+      case NodeKind::Call:
+        record_call(node, state);
+        break;
+      case NodeKind::ImportStatement:
+      case NodeKind::ImportFromStatement:
+        record_import(node, kind, state.scope);
+        break;
+      case NodeKind::Assignment:
+        record_assignment(node, state);
+        break;
+      case NodeKind::NamedExpression: {
+        Binding b = binding_at(BindingKind::Value, ts_node_start_byte(node));
+        b.value = field(node, "value");
+        b.scope = state.scope;
+        bind(state.scope, text(field(node, "name")), std::move(b));
+        break;
+      }
+      case NodeKind::ForStatement:
+      case NodeKind::ForInClause:
+        if (is_async(node)) mark_awaits(state);
+        bind_target(field(node, "left"), BindingKind::ForTarget, field(node, "right"), state.scope);
+        break;
+      case NodeKind::WithStatement:
+        if (is_async(node)) mark_awaits(state);
+        break;
+      case NodeKind::AsPattern: {
+        TSNode alias = field(node, "alias");
+        TSNode target = ts_node_is_null(alias) ? alias : ts_node_named_child(alias, 0);
+        if (ts_node_is_null(target)) break;
+        if (parent && parent->kind == NodeKind::WithItem)
+          bind_target(target, BindingKind::WithTarget, ts_node_named_child(node, 0), state.scope);
+        else
+          bind_unknown_targets(target, state.scope);
+        break;
+      }
+      case NodeKind::GlobalStatement:
+        for_each_named_child(node, [&](TSNode name, const char*) {
+          bind(state.scope, text(name), binding_at(BindingKind::Global, ts_node_start_byte(name)));
+        });
+        break;
+      case NodeKind::NonlocalStatement:
+        for_each_named_child(node, [&](TSNode name, const char*) {
+          bind(state.scope, text(name), binding_at(BindingKind::Unknown, ts_node_start_byte(name)));
+        });
+        break;
+      case NodeKind::Await:
+        mark_awaits(state);
+        break;
+      case NodeKind::Yield:
+        if (state.function >= 0) facts_.functions[state.function].yields = true;
+        break;
+      case NodeKind::Comment:
+        facts_.comments.push_back({ts_node_start_byte(node), ts_node_end_byte(node)});
+        break;
+      case NodeKind::Identifier:
+        if (parent && (parent->kind == NodeKind::Parameters || parent->kind == NodeKind::LambdaParameters))
+          bind_parameter(node, TSNode{}, state.scope);
+        break;
+      case NodeKind::TypedParameter:
+      case NodeKind::DefaultParameter:
+      case NodeKind::TypedDefaultParameter:
+      case NodeKind::ListSplatPattern:
+      case NodeKind::DictionarySplatPattern:
+        if (parent && (parent->kind == NodeKind::Parameters || parent->kind == NodeKind::LambdaParameters))
+          record_parameter(node, kind, state.scope);
+        break;
+      case NodeKind::ExceptClause:
+        break;
+      default:
+        break;
+    }
+    stack_.push_back(entry);
+  }
+
+  void mark_awaits(const WalkState& state) {
+    if (state.function >= 0 && state.frame == Frame::AsyncFunction)
+      facts_.functions[state.function].awaits = true;
+  }
+
+  void enter_function(TSNode node, StackEntry& entry) {
+    const int index = static_cast<int>(facts_.functions.size());
+    FunctionInfo fn;
+    fn.node = node;
+    fn.outer_node = node;
+    fn.name_node = field(node, "name");
+    fn.name = text(fn.name_node);
+    fn.is_async = is_async(node);
+    fn.defining_scope = entry.state.scope;
+    if (!stack_.empty() && stack_.back().kind == NodeKind::DecoratedDefinition) {
+      const TSNode decorated = stack_.back().node;
+      fn.outer_node = decorated;
+      for_each_named_child(decorated, [&](TSNode child, const char*) {
+        if (kind_of(child) == NodeKind::Decorator && ts_node_named_child_count(child) > 0)
+          fn.decorators.push_back(ts_node_named_child(child, 0));
+      });
+    }
+    const Scope& defining = facts_.scopes[entry.state.scope];
+    if (defining.kind == ScopeKind::Class) {
+      fn.class_index = defining.owner;
+      facts_.classes[defining.owner].methods[fn.name] = index;
+    }
+    fn.scope = new_scope(ScopeKind::Function, entry.state.scope, index);
+    Binding b = binding_at(BindingKind::Function, ts_node_start_byte(node));
+    b.index = index;
+    bind(entry.state.scope, fn.name, std::move(b));
+    facts_.functions.push_back(std::move(fn));
+    entry.own_scope = facts_.functions[index].scope;
+    entry.own_function = index;
+    parameter_count_ = 0;
+  }
+
+  void enter_class(TSNode node, StackEntry& entry) {
+    const int index = static_cast<int>(facts_.classes.size());
+    ClassInfo cls;
+    cls.node = node;
+    cls.name = text(field(node, "name"));
+    cls.defining_scope = entry.state.scope;
+    TSNode bases = field(node, "superclasses");
+    if (!ts_node_is_null(bases))
+      for_each_named_child(bases, [&](TSNode base, const char*) {
+        if (kind_of(base) != NodeKind::KeywordArgument) cls.bases.push_back(base);
+      });
+    cls.scope = new_scope(ScopeKind::Class, entry.state.scope, index);
+    Binding b = binding_at(BindingKind::Class, ts_node_start_byte(node));
+    b.index = index;
+    bind(entry.state.scope, cls.name, std::move(b));
+    facts_.classes.push_back(std::move(cls));
+    entry.own_scope = facts_.classes[index].scope;
+    entry.own_class = index;
+  }
+
+  void bind_parameter(TSNode name, TSNode annotation, int scope) {
+    Binding b = binding_at(BindingKind::Parameter, ts_node_start_byte(name));
+    b.annotation = annotation;
+    b.scope = scope;
+    b.index = parameter_count_++;
+    bind(scope, text(name), std::move(b));
+  }
+
+  void record_parameter(TSNode node, NodeKind kind, int scope) {
+    if (kind == NodeKind::ListSplatPattern || kind == NodeKind::DictionarySplatPattern) {
+      TSNode name = ts_node_named_child(node, 0);
+      if (!ts_node_is_null(name))
+        bind(scope, text(name), binding_at(BindingKind::Unknown, ts_node_start_byte(name)));
+      ++parameter_count_;
+      return;
+    }
+    TSNode name = kind == NodeKind::TypedParameter ? ts_node_named_child(node, 0) : field(node, "name");
+    if (ts_node_is_null(name) || kind_of(name) != NodeKind::Identifier) {
+      if (!ts_node_is_null(name)) bind_unknown_targets(name, scope);
+      ++parameter_count_;
+      return;
+    }
+    bind_parameter(name, field(node, "type"), scope);
+  }
+
+  void record_import(TSNode node, NodeKind kind, int scope) {
+    std::string module;
+    if (kind == NodeKind::ImportFromStatement) {
+      module = text(field(node, "module_name"));
+      note_framework(module);
+    }
+    for_each_named_child(node, [&](TSNode child, const char* field_name) {
+      if (!field_name || std::string_view(field_name) != "name") return;
+      std::string name, alias;
+      if (kind_of(child) == NodeKind::AliasedImport) {
+        name = text(field(child, "name"));
+        alias = text(field(child, "alias"));
+      } else {
+        name = text(child);
+      }
+      Binding b = binding_at(BindingKind::Import, ts_node_start_byte(node));
+      if (kind == NodeKind::ImportFromStatement) {
+        b.target = module.ends_with(".") ? module + name : module + "." + name;
+        bind(scope, alias.empty() ? name : alias, std::move(b));
+      } else {
+        note_framework(name);
+        // `import a.b.c` binds `a`; `import a.b.c as d` binds d to a.b.c.
+        b.target = alias.empty() ? name.substr(0, name.find('.')) : name;
+        bind(scope, alias.empty() ? b.target : alias, std::move(b));
+      }
+    });
+  }
+
+  void note_framework(std::string_view module) {
+    const auto top = module.substr(0, module.find('.'));
+    if (top == "django") facts_.imports_django = true;
+    if (top == "fastapi" || top == "starlette") facts_.imports_web_framework = true;
+  }
+
+  // The `self` of the method whose body is being walked, if any.
+  bool is_self_of_method(TSNode object, const WalkState& state, int* class_index) const {
+    if (state.function < 0 || kind_of(object) != NodeKind::Identifier) return false;
+    const FunctionInfo& fn = facts_.functions[state.function];
+    if (fn.class_index < 0) return false;
+    const auto& bindings = facts_.scopes[fn.scope].bindings;
+    const auto it = bindings.find(std::string(file_.text_of(object)));
+    if (it == bindings.end() || it->second.front().kind != BindingKind::Parameter ||
+        it->second.front().index != 0)
+      return false;
+    *class_index = fn.class_index;
+    return true;
+  }
+
+  void record_assignment(TSNode node, const WalkState& state) {
+    TSNode left = field(node, "left");
+    TSNode right = field(node, "right");
+    TSNode annotation = field(node, "type");
+    // `a = b = value`: every target gets the innermost value.
+    while (!ts_node_is_null(right) && kind_of(right) == NodeKind::Assignment) right = field(right, "right");
+    switch (kind_of(left)) {
+      case NodeKind::Identifier: {
+        Binding b = binding_at(BindingKind::Value, ts_node_start_byte(left));
+        b.value = right;
+        b.annotation = annotation;
+        b.scope = state.scope;
+        bind(state.scope, text(left), std::move(b));
+        break;
+      }
+      case NodeKind::Attribute: {
+        int class_index = -1;
+        if (is_self_of_method(field(left, "object"), state, &class_index)) {
+          Binding b = binding_at(BindingKind::Value, ts_node_start_byte(left));
+          b.value = right;
+          b.annotation = annotation;
+          b.scope = state.scope;
+          facts_.classes[class_index].instance_attributes[text(field(left, "attribute"))].push_back(
+              std::move(b));
+        }
+        break;
+      }
+      default:
+        bind_unknown_targets(left, state.scope);
+        break;
+    }
+  }
+
+  void record_call(TSNode node, const WalkState& state) {
+    CallSite call;
+    call.node = node;
+    call.scope = state.scope;
+    call.frame = state.frame;
+    call.function = state.function;
+    call.in_generator = state.in_generator;
+    // Walk up past parentheses using the walk's own stack (ts_node_parent is slow on large files).
+    for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
+      if (it == stack_.rbegin()) call.parent = it->node;
+      if (it->kind == NodeKind::ParenthesizedExpression) continue;
+      call.awaited = it->kind == NodeKind::Await;
+      call.statement = it->kind == NodeKind::ExpressionStatement && ts_node_named_child_count(it->node) == 1;
+      if (it->kind == NodeKind::Assignment && std::next(it) != stack_.rend() &&
+          std::next(it)->kind == NodeKind::ExpressionStatement) {
+        TSNode left = field(it->node, "left");
+        if (kind_of(left) == NodeKind::Identifier &&
+            ts_node_start_byte(field(it->node, "right")) <= ts_node_start_byte(node))
+          call.assigned_to = left;
+      }
+      break;
+    }
+    if (state.function >= 0)
+      facts_.functions[state.function].call_sites.push_back(static_cast<int>(facts_.calls.size()));
+    facts_.calls.push_back(call);
+  }
+
+  const SourceFile& file_;
+  FileFacts facts_;
+  std::vector<StackEntry> stack_;
+  int parameter_count_ = 0;
+};
+
+}  // namespace
+
+FileFacts collect_facts(const SourceFile& file) {
+  return FactCollector(file).run();
+}
+
+}  // namespace loopsafe

@@ -1,0 +1,46 @@
+#pragma once
+// What analysis reports: a rule code at a byte range, with a message, optional related locations
+// (the hops of a chain) and fixes as byte-range text edits. Conversion to lines happens outside.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace loopsafe {
+
+enum class Severity { Error, Warning, Info, Hint };
+enum class Applicability { Safe, Unsafe };
+
+struct TextEdit {
+  uint32_t start = 0;
+  uint32_t end = 0;
+  std::string new_text;
+  bool operator==(const TextEdit&) const = default;
+};
+
+struct Fix {
+  std::string title;
+  Applicability applicability = Applicability::Unsafe;
+  std::vector<TextEdit> edits;  // non-overlapping, sorted by start
+  bool suppression = false;     // adds a `# noqa`: offered in editors, never applied by --fix
+};
+
+struct RelatedLocation {
+  std::string path;  // empty: the same file
+  uint32_t start = 0;
+  uint32_t end = 0;
+  std::string message;
+};
+
+struct Finding {
+  std::string code;
+  uint32_t start = 0;
+  uint32_t end = 0;
+  std::string message;
+  Severity severity = Severity::Warning;
+  std::vector<RelatedLocation> related;
+  std::vector<Fix> fixes;  // the preferred (safest) fix first
+};
+
+const char* severity_name(Severity severity);
+
+}  // namespace loopsafe

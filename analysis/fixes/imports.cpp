@@ -1,0 +1,51 @@
+#include "analysis/fixes/fixes.h"
+#include "analysis/syntax.h"
+
+namespace loopsafe {
+
+ImportPlan plan_import(const FixContext& ctx, std::string_view module) {
+  for (const auto& [name, bindings] : ctx.facts.scopes[0].bindings) {
+    const Binding& last = bindings.back();
+    if (last.kind == BindingKind::Import && last.target == module) return {name, std::nullopt};
+  }
+  // After the docstring, `from __future__` imports and the leading imports; before other code.
+  const std::string_view text = ctx.file.text();
+  TSNode last_header{};
+  TSNode first_code{};
+  bool first = true;
+  for_each_named_child(ctx.file.root(), [&](TSNode child, const char*) {
+    if (!ts_node_is_null(first_code)) return;
+    const NodeKind kind = kind_of(child);
+    if (kind == NodeKind::Comment) return;
+    const bool docstring = first && kind == NodeKind::ExpressionStatement &&
+                           kind_of(ts_node_named_child(child, 0)) == NodeKind::String;
+    first = false;
+    if (docstring || kind == NodeKind::ImportStatement || kind == NodeKind::ImportFromStatement ||
+        kind == NodeKind::FutureImportStatement)
+      last_header = child;
+    else
+      first_code = child;
+  });
+  const std::string eol(ctx.file.line_ending());
+  const std::string statement = "import " + std::string(module);
+  const LineIndex& lines = ctx.file.lines();
+  if (!ts_node_is_null(last_header)) {
+    const uint32_t line = lines.position(ts_node_end_byte(last_header)).line;
+    if (line + 1 < lines.line_count()) {
+      const uint32_t at = lines.line_start(line + 1);
+      return {std::string(module), TextEdit{at, at, statement + eol}};
+    }
+    const auto end = static_cast<uint32_t>(text.size());
+    return {std::string(module), TextEdit{end, end, eol + statement + eol}};
+  }
+  if (!ts_node_is_null(first_code)) {
+    uint32_t at = lines.line_start(lines.position(ts_node_start_byte(first_code)).line);
+    if (at == 0 && text.starts_with("\xEF\xBB\xBF")) at = 3;  // after the BOM
+    return {std::string(module), TextEdit{at, at, statement + eol}};
+  }
+  const auto end = static_cast<uint32_t>(text.size());
+  const bool needs_newline = end > 0 && text.back() != '\n' && text.back() != '\r';
+  return {std::string(module), TextEdit{end, end, (needs_newline ? eol : "") + statement + eol}};
+}
+
+}  // namespace loopsafe

@@ -1,0 +1,76 @@
+#include "analysis/line_index.h"
+
+#include <algorithm>
+
+namespace loopsafe {
+
+uint32_t utf8_sequence_length(std::string_view text, uint32_t i) {
+  const auto byte = [&](uint32_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char b = byte(i);
+  uint32_t len = 1;
+  if (b >= 0xC2 && b <= 0xDF)
+    len = 2;
+  else if (b >= 0xE0 && b <= 0xEF)
+    len = 3;
+  else if (b >= 0xF0 && b <= 0xF4)
+    len = 4;
+  if (len == 1 || i + len > text.size()) return 1;
+  for (uint32_t k = 1; k < len; ++k)
+    if ((byte(i + k) & 0xC0) != 0x80) return 1;
+  return len;
+}
+
+LineIndex::LineIndex(std::string_view text) : text_(text) {
+  starts_.push_back(0);
+  for (uint32_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      starts_.push_back(i + 1);
+    } else if (text[i] == '\r') {
+      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      starts_.push_back(i + 1);
+    }
+  }
+}
+
+uint32_t LineIndex::line_end(uint32_t line) const {
+  uint32_t end = line + 1 < starts_.size() ? starts_[line + 1] : static_cast<uint32_t>(text_.size());
+  while (end > starts_[line] && (text_[end - 1] == '\n' || text_[end - 1] == '\r') &&
+         line + 1 < starts_.size())
+    --end;
+  return end;
+}
+
+std::string_view LineIndex::line_text(uint32_t line) const {
+  return text_.substr(starts_[line], line_end(line) - starts_[line]);
+}
+
+LineColumn LineIndex::position(uint32_t offset, ColumnUnit unit) const {
+  offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text_.size()));
+  const auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
+  const auto line = static_cast<uint32_t>(it - starts_.begin() - 1);
+  const uint32_t start = starts_[line];
+  if (unit == ColumnUnit::Byte) return {line, offset - start};
+  uint32_t column = 0;
+  for (uint32_t i = start; i < offset;) {
+    const uint32_t len = utf8_sequence_length(text_, i);
+    column += (unit == ColumnUnit::Utf16 && len == 4) ? 2 : 1;
+    i += len;
+  }
+  return {line, column};
+}
+
+uint32_t LineIndex::offset(LineColumn pos, ColumnUnit unit) const {
+  if (pos.line >= starts_.size()) return static_cast<uint32_t>(text_.size());
+  const uint32_t start = starts_[pos.line];
+  const uint32_t end = line_end(pos.line);
+  if (unit == ColumnUnit::Byte) return std::min(start + pos.column, end);
+  uint32_t i = start;
+  for (uint32_t column = 0; i < end && column < pos.column;) {
+    const uint32_t len = utf8_sequence_length(text_, i);
+    column += (unit == ColumnUnit::Utf16 && len == 4) ? 2 : 1;
+    i += len;
+  }
+  return std::min(i, end);
+}
+
+}  // namespace loopsafe

@@ -1,0 +1,64 @@
+#pragma once
+// Python-like name resolution over FileFacts: an expression becomes a qualified name (`time.sleep`),
+// an instance of a known type (`requests.Session`), or something defined in this file. Resolution is
+// lazy and memo-free: it runs only for the expressions rules ask about.
+#include <string>
+#include <unordered_map>
+
+#include "analysis/facts.h"
+
+namespace loopsafe {
+
+struct Value {
+  enum class Kind {
+    Unknown,
+    Name,           // a module, function or class by qualified name: "time.sleep", "pathlib.Path"
+    Instance,       // an instance of a known external type: "requests.Session", "Iterator[pathlib.Path]"
+    Method,         // a method bound to an instance of a known type: "requests.Session.get"
+    LocalFunction,  // a def of this file (index)
+    LocalClass,     // a class of this file (index)
+    LocalInstance,  // an instance of a class of this file (index)
+  };
+  Kind kind = Kind::Unknown;
+  std::string name;
+  int index = -1;
+
+  static Value unknown() { return {}; }
+  bool is(Kind k) const { return kind == k; }
+};
+
+class Resolver {
+ public:
+  Resolver(const SourceFile& file, const FileFacts& facts) : file_(file), facts_(facts) {}
+
+  // What `node` evaluates to, looked up from `scope` as Python would.
+  Value resolve(TSNode node, int scope) const;
+  // What a call's `function` part designates: for `obj.m(...)` on a typed `obj`, the bound method.
+  Value callee(TSNode call, int scope) const;
+  // What the call evaluates to.
+  Value result_of_call(TSNode call, int scope) const;
+  // The binding `name` refers to at `offset` in `scope`, or null for a builtin / undefined name.
+  const Binding* lookup(const std::string& name, int scope, uint32_t offset) const;
+
+  const SourceFile& file() const { return file_; }
+  const FileFacts& facts() const { return facts_; }
+
+ private:
+  Value resolve_at(TSNode node, int scope, int depth) const;
+  Value callee_at(TSNode call, int scope, int depth) const;
+  Value call_result(const Value& callee, int depth) const;
+  Value value_of(const Binding& binding, int scope, int depth) const;
+  Value compute_value_of(const Binding& binding, int scope, int depth) const;
+  Value attribute_of(const Value& object, const std::string& attribute, int depth) const;
+  Value annotation_type(TSNode annotation, int scope, int depth) const;
+  Value local_class_member(int class_index, const std::string& name, bool instance, int depth) const;
+  std::string external_base(int class_index, int depth) const;
+
+  const SourceFile& file_;
+  const FileFacts& facts_;
+  // What each binding evaluates to does not depend on where it is used: computed once. A binding
+  // being computed maps to Unknown, which cuts cycles such as `x = x.parent`.
+  mutable std::unordered_map<const Binding*, Value> binding_values_;
+};
+
+}  // namespace loopsafe

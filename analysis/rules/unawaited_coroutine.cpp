@@ -1,0 +1,82 @@
+// LS302: a coroutine function called as a statement and never awaited. The call only creates a
+// coroutine object; its body never runs (Python warns "coroutine ... was never awaited" at best).
+// Covers asyncio's own coroutine functions and the `async def`s of the same file.
+// Use instead: `await f(...)`, or `asyncio.create_task(f(...))` to run it concurrently.
+#include <unordered_set>
+
+#include "analysis/rules/rule.h"
+#include "analysis/syntax.h"
+
+namespace loopsafe {
+namespace {
+
+const std::unordered_set<std::string_view>& asyncio_coroutine_functions() {
+  static const std::unordered_set<std::string_view> set = {"asyncio.sleep",
+                                                           "asyncio.wait_for",
+                                                           "asyncio.wait",
+                                                           "asyncio.to_thread",
+                                                           "asyncio.open_connection",
+                                                           "asyncio.start_server",
+                                                           "asyncio.open_unix_connection",
+                                                           "asyncio.start_unix_server",
+                                                           "asyncio.create_subprocess_exec",
+                                                           "asyncio.create_subprocess_shell",
+                                                           "asyncio.staggered_race",
+                                                           "asyncio.AbstractEventLoop.run_in_executor",
+                                                           "asyncio.AbstractEventLoop.getaddrinfo",
+                                                           "asyncio.AbstractEventLoop.sock_connect",
+                                                           "asyncio.AbstractEventLoop.sock_recv",
+                                                           "asyncio.AbstractEventLoop.sock_sendall",
+                                                           "asyncio.AbstractEventLoop.create_connection",
+                                                           "asyncio.AbstractEventLoop.shutdown_asyncgens"};
+  return set;
+}
+
+// `coro = f()` where `coro` is never read again in the same function: the coroutine is dropped too.
+bool dropped_by_assignment(const RuleContext& ctx, const CallSite& call) {
+  if (ts_node_is_null(call.assigned_to)) return false;
+  const std::string_view name = ctx.file.text_of(call.assigned_to);
+  TSNode body = call.function >= 0 ? ctx.facts.functions[call.function].node : ctx.file.root();
+  const uint32_t after = ts_node_end_byte(call.node);
+  bool used = false;
+  TSTreeCursor cursor = ts_tree_cursor_new(body);
+  for (bool more = true; more && !used;) {
+    TSNode node = ts_tree_cursor_current_node(&cursor);
+    if (ts_node_end_byte(node) > after && ts_tree_cursor_goto_first_child(&cursor)) continue;
+    if (kind_of(node) == NodeKind::Identifier && ts_node_start_byte(node) >= after &&
+        ctx.file.text_of(node) == name)
+      used = true;
+    while (!ts_tree_cursor_goto_next_sibling(&cursor))
+      if (!ts_tree_cursor_goto_parent(&cursor)) {
+        more = false;
+        break;
+      }
+  }
+  ts_tree_cursor_delete(&cursor);
+  return !used;
+}
+
+}  // namespace
+
+void check_unawaited_coroutines(RuleContext& ctx) {
+  for (const CallSite& call : ctx.facts.calls) {
+    if (!call.statement && !dropped_by_assignment(ctx, call)) continue;
+    const Value callee = ctx.resolver.callee(call.node, call.scope);
+    bool coroutine = false;
+    if (callee.is(Value::Kind::LocalFunction)) {
+      const FunctionInfo& fn = ctx.facts.functions[callee.index];
+      coroutine = fn.is_async && !fn.yields;  // an async generator is iterated, not awaited
+    } else if (callee.is(Value::Kind::Name) || callee.is(Value::Kind::Method)) {
+      coroutine = asyncio_coroutine_functions().contains(callee.name);
+    }
+    if (!coroutine) continue;
+    TSNode function = field(call.node, "function");
+    const std::string name = ctx.quoted_call(function);
+    ctx.report("LS302", function,
+               name + " is a coroutine function: calling it without `await` never runs it; use `await " +
+                   std::string(ctx.file.text_of(function)) + "(...)` or `asyncio.create_task(...)`",
+               {add_await_fix(ctx.fix_context, call)}, call.function);
+  }
+}
+
+}  // namespace loopsafe

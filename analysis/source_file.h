@@ -1,0 +1,44 @@
+#pragma once
+// One Python file's text and its tree-sitter tree. The text is kept exactly as given (BOM, CRLF,
+// invalid UTF-8 and all), so every offset reported is an offset into the user's bytes.
+#include <tree_sitter/api.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "analysis/line_index.h"
+
+namespace loopsafe {
+
+struct TreeDeleter {
+  void operator()(TSTree* tree) const { ts_tree_delete(tree); }
+};
+using TreePtr = std::unique_ptr<TSTree, TreeDeleter>;
+
+class SourceFile {
+ public:
+  // Parses `text`. Never fails: tree-sitter recovers from any syntax error or byte sequence.
+  explicit SourceFile(std::string text);
+  SourceFile(const SourceFile&) = delete;
+  SourceFile& operator=(const SourceFile&) = delete;
+
+  std::string_view text() const { return text_; }
+  const LineIndex& lines() const { return lines_; }
+  TSNode root() const { return ts_tree_root_node(tree_.get()); }
+  const TSTree* tree() const { return tree_.get(); }
+  std::string_view text_of(TSNode node) const;
+  // "\r\n" when the file's first line ends that way, else "\n": edits keep the file's convention.
+  std::string_view line_ending() const;
+
+ private:
+  std::string text_;
+  LineIndex lines_;
+  TreePtr tree_;
+};
+
+// Parses `text` with the Python grammar. Python ends a line at a lone "\r" too, while the grammar does
+// not: the parser sees those as "\n", which keeps every byte offset unchanged.
+TreePtr parse_python(std::string_view text, const TSTree* old_tree = nullptr);
+
+}  // namespace loopsafe

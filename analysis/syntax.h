@@ -1,0 +1,105 @@
+#pragma once
+// Thin helpers over tree-sitter's C API for the Python grammar. Node kinds are looked up once per
+// language into a table indexed by symbol, so the hot walk compares integers, not strings.
+#include <tree_sitter/api.h>
+
+#include <cstdint>
+#include <string_view>
+
+extern "C" const TSLanguage* tree_sitter_python(void);
+
+namespace loopsafe {
+
+enum class NodeKind : uint8_t {
+  Other,
+  Module,
+  Identifier,
+  Attribute,
+  Call,
+  ArgumentList,
+  KeywordArgument,
+  Await,
+  FunctionDefinition,
+  ClassDefinition,
+  DecoratedDefinition,
+  Decorator,
+  Lambda,
+  LambdaParameters,
+  Parameters,
+  TypedParameter,
+  DefaultParameter,
+  TypedDefaultParameter,
+  ListSplatPattern,
+  DictionarySplatPattern,
+  ImportStatement,
+  ImportFromStatement,
+  FutureImportStatement,
+  AliasedImport,
+  DottedName,
+  RelativeImport,
+  WildcardImport,
+  Assignment,
+  AugmentedAssignment,
+  NamedExpression,
+  ExpressionStatement,
+  ForStatement,
+  ForInClause,
+  WithStatement,
+  WithItem,
+  AsPattern,
+  AsPatternTarget,
+  GlobalStatement,
+  NonlocalStatement,
+  Yield,
+  Comment,
+  String,
+  ParenthesizedExpression,
+  BinaryOperator,
+  BooleanOperator,
+  ConditionalExpression,
+  Subscript,
+  Type,
+  GenericType,
+  TypeParameter,
+  ListComprehension,
+  SetComprehension,
+  DictionaryComprehension,
+  GeneratorExpression,
+  Block,
+  ReturnStatement,
+  ExceptClause,
+  Tuple,
+  PatternList,
+  List,
+  ListSplat,
+  DictionarySplat,
+  Keyword,  // anonymous "async" token
+  None,
+  Count
+};
+
+NodeKind kind_of(TSNode node);
+
+std::string_view node_text(TSNode node, std::string_view source);
+TSNode field(TSNode node, std::string_view name);
+bool is_async(TSNode def_or_statement);  // a leading anonymous `async` child
+// The expression inside any number of parentheses.
+TSNode unparenthesize(TSNode node);
+// Parent, skipping parentheses.
+TSNode logical_parent(TSNode node);
+
+// Visits the named children of `node` with a cursor (tree-sitter's ts_node_child is linear in the
+// index, so indexing every child of a large block would be quadratic).
+template <typename F>
+void for_each_named_child(TSNode node, F&& f) {
+  TSTreeCursor cursor = ts_tree_cursor_new(node);
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do {
+      TSNode child = ts_tree_cursor_current_node(&cursor);
+      if (ts_node_is_named(child)) f(child, ts_tree_cursor_current_field_name(&cursor));
+    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  }
+  ts_tree_cursor_delete(&cursor);
+}
+
+}  // namespace loopsafe

@@ -1,0 +1,15 @@
+# Run as a script at build time: turns docs/rules/*.md into a C++ table, so `loopsafe rule CODE` and
+# hover show the one text that lives in the docs.
+file(GLOB pages ${DOCS_DIR}/*.md)
+list(SORT pages)
+set(body "")
+foreach(page ${pages})
+  get_filename_component(code ${page} NAME_WE)
+  if(code STREQUAL "README")
+    continue()
+  endif()
+  file(READ ${page} text)
+  string(APPEND body "    {\"${code}\", R\"loopsafe_doc(${text})loopsafe_doc\"},\n")
+endforeach()
+file(WRITE ${OUTPUT}.tmp "// Generated from docs/rules by cmake/EmbedRuleDocs.cmake.\n#include \"analysis/rule_docs.h\"\n\nnamespace loopsafe {\n\nconst std::vector<RuleDoc>& rule_docs() {\n  static const std::vector<RuleDoc> docs = {\n${body}  };\n  return docs;\n}\n\n}  // namespace loopsafe\n")
+file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)

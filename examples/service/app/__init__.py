@@ -1,0 +1,1 @@
+"""Example order and reporting service."""
