@@ -39,32 +39,40 @@ std::vector<TextEdit> add_noqa_edits(const SourceFile& file, const std::vector<F
   return noqa_edits(FixContext{file, facts, settings}, findings);
 }
 
+namespace {
+
+bool overlaps(const TextEdit& edit, uint32_t start, uint32_t end) {
+  if (edit.start == edit.end && start == end) return edit.start == start;  // two insertions at one point
+  if (edit.start == edit.end) return start < edit.start && edit.start < end;
+  if (start == end) return edit.start < start && start < edit.end;
+  return edit.start < end && start < edit.end;
+}
+
+}  // namespace
+
 int apply_fixes(std::string& text, const std::vector<const Fix*>& fixes) {
   std::vector<TextEdit> accepted;
+  std::vector<std::pair<uint32_t, uint32_t>> regions;
   int applied = 0;
   for (const Fix* fix : fixes) {
     std::vector<TextEdit> fresh;
     bool conflict = false;
     for (const TextEdit& edit : fix->edits) {
-      if (std::find(accepted.begin(), accepted.end(), edit) != accepted.end()) continue;  // shared import
-      for (const TextEdit& other : accepted) {
-        const bool overlaps = edit.start < other.end && other.start < edit.end;
-        const bool same_point =
-            edit.start == edit.end && other.start == other.end && edit.start == other.start;
-        const bool touches_replacement =
-            (edit.start == edit.end && other.start < edit.start && edit.start < other.end) ||
-            (other.start == other.end && edit.start < other.start && other.start < edit.end);
-        if (overlaps || same_point || touches_replacement) conflict = true;
-      }
+      if (std::find(accepted.begin(), accepted.end(), edit) != accepted.end()) continue;  // a shared import
+      for (const TextEdit& other : accepted) conflict = conflict || overlaps(edit, other.start, other.end);
+      for (const auto& [start, end] : regions) conflict = conflict || overlaps(edit, start, end);
       fresh.push_back(edit);
     }
     if (conflict) continue;
     accepted.insert(accepted.end(), fresh.begin(), fresh.end());
+    if (fix->region_end > fix->region_start) regions.emplace_back(fix->region_start, fix->region_end);
     ++applied;
   }
-  std::sort(accepted.begin(), accepted.end(),
-            [](const TextEdit& a, const TextEdit& b) { return a.start > b.start; });
-  for (const TextEdit& edit : accepted) text.replace(edit.start, edit.end - edit.start, edit.new_text);
+  // Back to front, so offsets stay valid; insertions at one point keep the order they were made in.
+  std::stable_sort(accepted.begin(), accepted.end(),
+                   [](const TextEdit& a, const TextEdit& b) { return a.start < b.start; });
+  for (auto it = accepted.rbegin(); it != accepted.rend(); ++it)
+    text.replace(it->start, it->end - it->start, it->new_text);
   return applied;
 }
 

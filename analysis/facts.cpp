@@ -226,8 +226,12 @@ class FactCollector {
         if (parent && (parent->kind == NodeKind::Parameters || parent->kind == NodeKind::LambdaParameters))
           record_parameter(node, kind, state.scope);
         break;
-      case NodeKind::ExceptClause:
+      case NodeKind::String: {
+        const std::string_view body = file_.text_of(node);
+        if (body.find_first_of("\r\n") != std::string_view::npos)
+          facts_.multiline_strings.push_back({ts_node_start_byte(node), ts_node_end_byte(node)});
         break;
+      }
       default:
         break;
     }
@@ -339,7 +343,8 @@ class FactCollector {
         note_framework(name);
         // `import a.b.c` binds `a`; `import a.b.c as d` binds d to a.b.c.
         b.target = alias.empty() ? name.substr(0, name.find('.')) : name;
-        bind(scope, alias.empty() ? b.target : alias, std::move(b));
+        const std::string bound = alias.empty() ? b.target : alias;
+        bind(scope, bound, std::move(b));
       }
     });
   }

@@ -94,8 +94,9 @@ struct FileFacts {
   std::vector<FunctionInfo> functions;
   std::vector<ClassInfo> classes;
   std::vector<CallSite> calls;
-  std::vector<Comment> comments;
-  uint32_t header_end = 0;  // end of the leading comments (for `# loopsafe: skip-file`)
+  std::vector<Comment> comments;           // in source order
+  std::vector<Comment> multiline_strings;  // byte ranges of strings spanning lines, in source order
+  uint32_t header_end = 0;                 // end of the leading comments (for `# loopsafe: skip-file`)
   bool imports_django = false;
   bool imports_web_framework = false;  // fastapi / starlette
 };

@@ -22,6 +22,10 @@ struct Fix {
   Applicability applicability = Applicability::Unsafe;
   std::vector<TextEdit> edits;  // non-overlapping, sorted by start
   bool suppression = false;     // adds a `# noqa`: offered in editors, never applied by --fix
+  // Text whose meaning the fix changes beyond its edits (a whole function for `async def` -> `def`):
+  // applying fixes together, no other fix may edit inside it.
+  uint32_t region_start = 0;
+  uint32_t region_end = 0;
 };
 
 struct RelatedLocation {

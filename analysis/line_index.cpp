@@ -21,7 +21,8 @@ uint32_t utf8_sequence_length(std::string_view text, uint32_t i) {
 }
 
 LineIndex::LineIndex(std::string_view text) : text_(text) {
-  starts_.push_back(0);
+  // A UTF-8 byte order mark is not part of the first line: editors and Python both drop it.
+  starts_.push_back(text.starts_with("\xEF\xBB\xBF") ? 3 : 0);
   for (uint32_t i = 0; i < text.size(); ++i) {
     if (text[i] == '\n') {
       starts_.push_back(i + 1);
@@ -45,7 +46,7 @@ std::string_view LineIndex::line_text(uint32_t line) const {
 }
 
 LineColumn LineIndex::position(uint32_t offset, ColumnUnit unit) const {
-  offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text_.size()));
+  offset = std::clamp<uint32_t>(offset, starts_[0], static_cast<uint32_t>(text_.size()));
   const auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
   const auto line = static_cast<uint32_t>(it - starts_.begin() - 1);
   const uint32_t start = starts_[line];

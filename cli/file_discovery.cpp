@@ -72,14 +72,17 @@ bool ignored_by(const std::vector<IgnoreFile>& stack, const fs::path& path, bool
   return ignored;
 }
 
-bool excluded(const ExcludeRules& rules, const fs::path& path) {
+bool excluded(const ExcludeRules& rules, const fs::path& path, bool is_directory) {
   if (rules.patterns.empty()) return false;
-  const std::string relative = relative_string(path, rules.base);
+  std::error_code ec;
+  const std::string relative = relative_string(fs::absolute(path, ec).lexically_normal(), rules.base);
   const std::string name = path.filename().string();
   for (const std::string& pattern : rules.patterns) {
     std::string p = pattern;
     while (!p.empty() && p.back() == '/') p.pop_back();
-    if (glob_match(p, relative) || glob_match(p, name) || glob_match(p + "/*", relative)) return true;
+    // `generated/*` excludes the directory `generated` itself, so it is not even walked.
+    if (glob_match(p, relative) || glob_match(p, name) || (is_directory && glob_match(p, relative + "/")))
+      return true;
   }
   return false;
 }
@@ -105,11 +108,11 @@ void walk(const fs::path& dir, std::vector<IgnoreFile>& ignores,
     const bool is_directory = entry.is_directory(ec) && !entry.is_symlink(ec);
     if (is_directory) {
       if (is_skipped_directory(path.filename().string()) || ignored_by(ignores, path, true) ||
-          excluded(exclude, path))
+          excluded(exclude, path, true))
         continue;
       walk(path, ignores, exclude_for, out);
     } else if (path.extension() == ".py") {
-      if (ignored_by(ignores, path, false) || excluded(exclude, path)) continue;
+      if (ignored_by(ignores, path, false) || excluded(exclude, path, false)) continue;
       out.files.push_back(path);
     }
   }

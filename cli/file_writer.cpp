@@ -18,6 +18,8 @@ bool write_file_atomically(const std::filesystem::path& path, const std::string&
   };
   struct stat original {};
   if (::stat(path.c_str(), &original) != 0) return fail("cannot stat");
+  // Renaming over a read-only file would succeed; the user's read-only bit says not to touch it.
+  if (::access(path.c_str(), W_OK) != 0) return fail("not writable");
   std::string pattern = (path.parent_path().empty() ? std::string(".") : path.parent_path().string()) + "/." +
                         path.filename().string() + ".loopsafe-XXXXXX";
   std::vector<char> name(pattern.begin(), pattern.end());

@@ -40,11 +40,15 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--format", format, "Output format")
       ->check(CLI::IsMember({"text", "concise", "json", "sarif", "github"}));
   check_cmd->add_option("--select", check.select, "Rule codes or prefixes to enable (replaces the config's)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
   check_cmd
       ->add_option("--extend-select", check.extend_select, "Rule codes or prefixes to enable in addition")
-      ->delimiter(',');
-  check_cmd->add_option("--ignore", check.ignore, "Rule codes or prefixes to disable")->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  check_cmd->add_option("--ignore", check.ignore, "Rule codes or prefixes to disable")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   check_cmd->add_flag("--fix", check.fix, "Apply safe fixes in place");
   check_cmd->add_flag("--unsafe-fixes", check.unsafe_fixes, "With --fix or --diff, also apply unsafe fixes");
   check_cmd->add_flag("--diff", check.diff, "Print the fixes as a unified diff instead of applying them");

@@ -42,10 +42,10 @@ std::vector<std::pair<Op, std::string_view>> diff_lines(const std::vector<std::s
       if (i < n && j < m && a[head + i] == b[head + j]) {
         ops.emplace_back(Op::Keep, a[head + i]);
         ++i, ++j;
-      } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-        ops.emplace_back(Op::Add, b[head + j++]);
-      } else {
+      } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
         ops.emplace_back(Op::Remove, a[head + i++]);
+      } else {
+        ops.emplace_back(Op::Add, b[head + j++]);
       }
     }
   } else {

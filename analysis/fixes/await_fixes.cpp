@@ -111,9 +111,13 @@ std::optional<Fix> async_to_def_fix(const FixContext& ctx, const FunctionInfo& f
   uint32_t end = start + 5;  // "async"
   while (end < text.size() && (text[end] == ' ' || text[end] == '\t')) ++end;
   if (text.substr(start, 5) != "async" || text.substr(end, 3) != "def") return std::nullopt;
-  return Fix{"Make `" + function.name + "` a sync `def` (the framework runs it in a threadpool)",
-             Applicability::Unsafe,
-             {TextEdit{start, end, ""}}};
+  Fix fix{"Make `" + function.name + "` a sync `def` (the framework runs it in a threadpool)",
+          Applicability::Unsafe,
+          {TextEdit{start, end, ""}}};
+  // An `await` added inside a function that is no longer async would not compile.
+  fix.region_start = start;
+  fix.region_end = ts_node_end_byte(function.node);
+  return fix;
 }
 
 }  // namespace loopsafe

@@ -1,7 +1,9 @@
 #pragma once
 // Quick fixes as text edits. Each builder prepares one fix for one finding; none of them touches the
 // file. Import edits are shared text, so fixes applied together add `import asyncio` once.
+#include <map>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "analysis/config.h"
@@ -10,10 +12,14 @@
 
 namespace loopsafe {
 
+struct ImportPlan;
+
 struct FixContext {
   const SourceFile& file;
   const FileFacts& facts;
   const Settings& settings;
+  // Where each module's import is or would go: the same for every fix of the file, found once.
+  mutable std::map<std::string, ImportPlan, std::less<>> import_plans = {};
 };
 
 // `time.sleep(x)` -> `await asyncio.sleep(x)`.
@@ -35,6 +41,6 @@ struct ImportPlan {
   std::string name;
   std::optional<TextEdit> edit;
 };
-ImportPlan plan_import(const FixContext& ctx, std::string_view module);
+const ImportPlan& plan_import(const FixContext& ctx, std::string_view module);
 
 }  // namespace loopsafe

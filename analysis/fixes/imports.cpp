@@ -3,7 +3,9 @@
 
 namespace loopsafe {
 
-ImportPlan plan_import(const FixContext& ctx, std::string_view module) {
+namespace {
+
+ImportPlan find_import_plan(const FixContext& ctx, std::string_view module) {
   for (const auto& [name, bindings] : ctx.facts.scopes[0].bindings) {
     const Binding& last = bindings.back();
     if (last.kind == BindingKind::Import && last.target == module) return {name, std::nullopt};
@@ -39,13 +41,20 @@ ImportPlan plan_import(const FixContext& ctx, std::string_view module) {
     return {std::string(module), TextEdit{end, end, eol + statement + eol}};
   }
   if (!ts_node_is_null(first_code)) {
-    uint32_t at = lines.line_start(lines.position(ts_node_start_byte(first_code)).line);
-    if (at == 0 && text.starts_with("\xEF\xBB\xBF")) at = 3;  // after the BOM
+    const uint32_t at = lines.line_start(lines.position(ts_node_start_byte(first_code)).line);
     return {std::string(module), TextEdit{at, at, statement + eol}};
   }
   const auto end = static_cast<uint32_t>(text.size());
   const bool needs_newline = end > 0 && text.back() != '\n' && text.back() != '\r';
   return {std::string(module), TextEdit{end, end, (needs_newline ? eol : "") + statement + eol}};
+}
+
+}  // namespace
+
+const ImportPlan& plan_import(const FixContext& ctx, std::string_view module) {
+  const auto it = ctx.import_plans.find(module);
+  if (it != ctx.import_plans.end()) return it->second;
+  return ctx.import_plans.emplace(std::string(module), find_import_plan(ctx, module)).first->second;
 }
 
 }  // namespace loopsafe

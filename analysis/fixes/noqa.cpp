@@ -4,7 +4,6 @@
 
 #include "analysis/fixes/fixes.h"
 #include "analysis/suppression.h"
-#include "analysis/syntax.h"
 
 namespace loopsafe {
 namespace {
@@ -13,11 +12,10 @@ namespace {
 bool line_end_takes_comment(const FixContext& ctx, uint32_t line_end) {
   const std::string_view text = ctx.file.text();
   if (line_end > 0 && text[line_end - 1] == '\\') return false;
-  if (line_end == 0) return true;
-  TSNode node = ts_node_descendant_for_byte_range(ctx.file.root(), line_end - 1, line_end - 1);
-  for (; !ts_node_is_null(node); node = ts_node_parent(node))
-    if (kind_of(node) == NodeKind::String) return ts_node_end_byte(node) <= line_end;
-  return true;
+  const auto& strings = ctx.facts.multiline_strings;
+  auto it = std::upper_bound(strings.begin(), strings.end(), line_end,
+                             [](uint32_t offset, const Comment& s) { return offset < s.start; });
+  return it == strings.begin() || std::prev(it)->end <= line_end;
 }
 
 std::optional<TextEdit> noqa_edit(const FixContext& ctx, uint32_t line, const std::set<std::string>& codes) {
@@ -26,8 +24,11 @@ std::optional<TextEdit> noqa_edit(const FixContext& ctx, uint32_t line, const st
   uint32_t end = lines.line_end(line);
   std::string joined;
   for (const std::string& code : codes) joined += (joined.empty() ? "" : ", ") + code;
-  for (const Comment& comment : ctx.facts.comments) {
-    if (comment.start < start || comment.start >= end) continue;
+  const auto& comments = ctx.facts.comments;
+  auto first = std::lower_bound(comments.begin(), comments.end(), start,
+                                [](const Comment& c, uint32_t offset) { return c.start < offset; });
+  for (auto it = first; it != comments.end() && it->start < end; ++it) {
+    const Comment& comment = *it;
     const std::string_view text = ctx.file.text().substr(comment.start, comment.end - comment.start);
     const auto noqa = parse_noqa(text);
     if (noqa && noqa->all) return std::nullopt;  // already suppresses everything

@@ -36,8 +36,11 @@ def copy_case(source: Path, dest_dir: Path) -> Path:
 
 
 def assert_parses(data: bytes, name: str) -> None:
+    """The fixed file parses, and also compiles (which catches e.g. `await` left in a plain `def`)."""
+    source = data.decode("utf-8-sig")
     try:
-        ast.parse(data.decode("utf-8-sig"), filename=name)
+        ast.parse(source, filename=name)
+        compile(source, name, "exec", dont_inherit=True)
     except SyntaxError as exc:  # pragma: no cover - failure path
         pytest.fail(f"fixed {name} is not valid Python: {exc}\n{data.decode('utf-8', 'replace')}")
 
