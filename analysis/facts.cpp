@@ -46,13 +46,13 @@ class FactCollector {
     enter(root, nullptr);
     for (;;) {
       if (ts_tree_cursor_goto_first_child(&cursor)) {
-        enter(ts_tree_cursor_current_node(&cursor), ts_tree_cursor_current_field_name(&cursor));
+        enter(ts_tree_cursor_current_node(&cursor), &cursor);
         continue;
       }
       for (;;) {
         stack_.pop_back();
         if (ts_tree_cursor_goto_next_sibling(&cursor)) {
-          enter(ts_tree_cursor_current_node(&cursor), ts_tree_cursor_current_field_name(&cursor));
+          enter(ts_tree_cursor_current_node(&cursor), &cursor);
           break;
         }
         if (!ts_tree_cursor_goto_parent(&cursor)) {
@@ -108,10 +108,16 @@ class FactCollector {
     return static_cast<int>(facts_.scopes.size()) - 1;
   }
 
-  void enter(TSNode node, const char* field_name) {
-    const NodeKind kind = kind_of(node);
+  void enter(TSNode node, TSTreeCursor* cursor) {
     const StackEntry* parent = parent_entry();
     WalkState state = parent ? parent->state : WalkState{};
+    const NodeKind kind = kind_of(node);
+    if (kind == NodeKind::Other || kind == NodeKind::Keyword) {  // most nodes: nothing to learn here
+      stack_.push_back(StackEntry{node, kind, state});
+      return;
+    }
+    const char* field_name =
+        parent && parent->own_scope >= 0 && cursor ? ts_tree_cursor_current_field_name(cursor) : nullptr;
     const std::string_view role = field_name ? field_name : "";
 
     // Parameters and bodies run in the scope their def/class/lambda created.
@@ -227,8 +233,7 @@ class FactCollector {
           record_parameter(node, kind, state.scope);
         break;
       case NodeKind::String: {
-        const std::string_view body = file_.text_of(node);
-        if (body.find_first_of("\r\n") != std::string_view::npos)
+        if (ts_node_start_point(node).row != ts_node_end_point(node).row)
           facts_.multiline_strings.push_back({ts_node_start_byte(node), ts_node_end_byte(node)});
         break;
       }

@@ -66,7 +66,11 @@ Value Resolver::resolve(TSNode node, int scope) const {
   return resolve_at(node, scope, 0);
 }
 Value Resolver::callee(TSNode call, int scope) const {
-  return callee_at(call, scope, 0);
+  const uint64_t key = (uint64_t{ts_node_start_byte(call)} << 32) | ts_node_end_byte(call);
+  if (const auto it = callees_.find(key); it != callees_.end()) return it->second;
+  Value value = callee_at(call, scope, 0);
+  callees_.emplace(key, value);
+  return value;
 }
 Value Resolver::result_of_call(TSNode call, int scope) const {
   return call_result(callee_at(call, scope, 0), 0);

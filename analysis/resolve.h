@@ -59,6 +59,8 @@ class Resolver {
   // What each binding evaluates to does not depend on where it is used: computed once. A binding
   // being computed maps to Unknown, which cuts cycles such as `x = x.parent`.
   mutable std::unordered_map<const Binding*, Value> binding_values_;
+  // Several rules ask about the same call; keyed by the call's byte range.
+  mutable std::unordered_map<uint64_t, Value> callees_;
 };
 
 }  // namespace loopsafe

@@ -30,6 +30,8 @@ class SourceFile {
   std::string_view text_of(TSNode node) const;
   // "\r\n" when the file's first line ends that way, else "\n": edits keep the file's convention.
   std::string_view line_ending() const;
+  // Frees the tree once analysis is done; text and lines stay usable for reporting.
+  void release_tree() { tree_.reset(); }
 
  private:
   std::string text_;

@@ -130,8 +130,9 @@ class CheckRun {
         fs::absolute(location, ec).lexically_normal().lexically_relative(config->base).generic_string();
     const Settings& settings = config->settings;
 
-    unit.fixed = unit.original;
-    auto source = std::make_shared<const SourceFile>(unit.fixed);
+    const bool rewrites = options_.fix || options_.diff || options_.add_noqa;
+    if (rewrites) unit.fixed = unit.original;
+    auto source = std::make_shared<SourceFile>(unit.original);
     CheckResult result = check_file(*source, settings, relative);
     if (options_.fix || options_.diff) {
       for (int pass = 0; pass < kMaxFixPasses; ++pass) {
@@ -146,7 +147,7 @@ class CheckRun {
         const int applied = apply_fixes(unit.fixed, chosen);
         if (applied == 0) break;
         unit.fixes_applied += applied;
-        source = std::make_shared<const SourceFile>(unit.fixed);
+        source = std::make_shared<SourceFile>(unit.fixed);
         result = check_file(*source, settings, relative);
       }
     }
@@ -154,9 +155,11 @@ class CheckRun {
       const std::vector<TextEdit> edits = add_noqa_edits(*source, result.findings, settings);
       const Fix all{"noqa", Applicability::Safe, edits, true};
       unit.fixes_applied += apply_fixes(unit.fixed, {&all}) > 0 ? static_cast<int>(edits.size()) : 0;
-      source = std::make_shared<const SourceFile>(unit.fixed);
+      source = std::make_shared<SourceFile>(unit.fixed);
       result = check_file(*source, settings, relative);
     }
+    // Hundreds of files are reported together: keep their text, not their trees.
+    source->release_tree();
     unit.report = FileReport{unit.display, source, std::move(result.findings)};
   }
 
@@ -171,7 +174,8 @@ class CheckRun {
         continue;
       }
       fixed += unit.fixes_applied;
-      if (unit.fixed != unit.original) {
+      const bool rewrites = options_.fix || options_.diff || options_.add_noqa;
+      if (rewrites && unit.fixed != unit.original) {
         would_change = true;
         if (options_.diff) {
           std::cout << unified_diff(unit.display, unit.original, unit.fixed);
@@ -185,7 +189,7 @@ class CheckRun {
             continue;
           }
         }
-      } else if (unit.path.empty() && (options_.fix || options_.add_noqa)) {
+      } else if (unit.path.empty() && rewrites && !options_.diff) {
         std::cout << unit.fixed;
       }
       remaining += unit.report.findings.size();

@@ -60,7 +60,7 @@ bool dropped_by_assignment(const RuleContext& ctx, const CallSite& call) {
 
 void check_unawaited_coroutines(RuleContext& ctx) {
   for (const CallSite& call : ctx.facts.calls) {
-    if (!call.statement && !dropped_by_assignment(ctx, call)) continue;
+    if (!call.statement && ts_node_is_null(call.assigned_to)) continue;
     const Value callee = ctx.resolver.callee(call.node, call.scope);
     bool coroutine = false;
     if (callee.is(Value::Kind::LocalFunction)) {
@@ -69,7 +69,7 @@ void check_unawaited_coroutines(RuleContext& ctx) {
     } else if (callee.is(Value::Kind::Name) || callee.is(Value::Kind::Method)) {
       coroutine = asyncio_coroutine_functions().contains(callee.name);
     }
-    if (!coroutine) continue;
+    if (!coroutine || (!call.statement && !dropped_by_assignment(ctx, call))) continue;
     TSNode function = field(call.node, "function");
     const std::string name = ctx.quoted_call(function);
     ctx.report("LS302", function,
