@@ -271,13 +271,17 @@ class FactCollector {
       facts_.classes[defining.owner].methods[fn.name] = index;
     }
     fn.scope = new_scope(ScopeKind::Function, entry.state.scope, index);
-    Binding b = binding_at(BindingKind::Function, ts_node_start_byte(node));
-    b.index = index;
-    bind(entry.state.scope, fn.name, std::move(b));
+    bind_definition(BindingKind::Function, node, index, entry.state.scope, fn.name);
     facts_.functions.push_back(std::move(fn));
     entry.own_scope = facts_.functions[index].scope;
     entry.own_function = index;
     parameter_count_ = 0;
+  }
+
+  void bind_definition(BindingKind kind, TSNode node, int index, int scope, const std::string& name) {
+    Binding b = binding_at(kind, ts_node_start_byte(node));
+    b.index = index;
+    bind(scope, name, std::move(b));
   }
 
   void enter_class(TSNode node, StackEntry& entry) {
@@ -292,9 +296,7 @@ class FactCollector {
         if (kind_of(base) != NodeKind::KeywordArgument) cls.bases.push_back(base);
       });
     cls.scope = new_scope(ScopeKind::Class, entry.state.scope, index);
-    Binding b = binding_at(BindingKind::Class, ts_node_start_byte(node));
-    b.index = index;
-    bind(entry.state.scope, cls.name, std::move(b));
+    bind_definition(BindingKind::Class, node, index, entry.state.scope, cls.name);
     facts_.classes.push_back(std::move(cls));
     entry.own_scope = facts_.classes[index].scope;
     entry.own_class = index;
