@@ -325,6 +325,8 @@ class FactCollector {
       return;
     }
     bind_parameter(name, field(node, "type"), scope);
+    // `def f(root=Path("/srv"))`: without an annotation, the default tells the type.
+    facts_.scopes[scope].bindings[std::string(file_.text_of(name))].back().value = field(node, "value");
   }
 
   void record_import(TSNode node, NodeKind kind, int scope) {

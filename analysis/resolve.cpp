@@ -192,6 +192,11 @@ Value Resolver::compute_value_of(const Binding& binding, int scope, int depth) c
     case BindingKind::Parameter: {
       if (!ts_node_is_null(binding.annotation))
         return annotation_type(binding.annotation, binding.scope, depth + 1);
+      if (!ts_node_is_null(binding.value)) {
+        // The default is evaluated where the def is, but names in it resolve the same way there.
+        const Value v = resolve_at(binding.value, facts_.scopes[binding.scope].parent, depth + 1);
+        if (v.is(Value::Kind::Instance)) return v;
+      }
       // `self` and `cls`: the first parameter of a method.
       const Scope& s = facts_.scopes[binding.scope];
       if (binding.index != 0 || s.kind != ScopeKind::Function) return Value::unknown();
@@ -246,8 +251,16 @@ Value Resolver::attribute_of(const Value& object, const std::string& attribute, 
 Value Resolver::local_class_member(int class_index, const std::string& name, bool instance, int depth) const {
   if (depth > kMaxDepth) return Value::unknown();
   const ClassInfo& cls = facts_.classes[class_index];
-  if (const auto m = cls.methods.find(name); m != cls.methods.end())
+  if (const auto m = cls.methods.find(name); m != cls.methods.end()) {
+    // A property reads as its getter's result.
+    const FunctionInfo& method = facts_.functions[m->second];
+    for (TSNode decorator : method.decorators) {
+      const std::string_view d = file_.text_of(decorator);
+      if (instance && (d == "property" || d.ends_with("cached_property")))
+        return call_result(make(Value::Kind::LocalFunction, name, m->second), depth + 1);
+    }
     return make(Value::Kind::LocalFunction, name, m->second);
+  }
   if (instance) {
     if (const auto a = cls.instance_attributes.find(name); a != cls.instance_attributes.end()) {
       // Several assignments (`self.x = None` then `self.x = Client()`): the first one with a known type.

@@ -148,6 +148,13 @@ const Table& call_types() {
       {"asyncio.get_running_loop", "asyncio.AbstractEventLoop"},
       {"asyncio.new_event_loop", "asyncio.AbstractEventLoop"},
       {"asyncio.AbstractEventLoop", "asyncio.AbstractEventLoop"},
+      {"openai.OpenAI", "openai.Client"},
+      {"openai.AzureOpenAI", "openai.Client"},
+      {"anthropic.Anthropic", "openai.Client"},
+      {"anthropic.AnthropicBedrock", "openai.Client"},
+      {"paramiko.SSHClient", "paramiko.SSHClient"},
+      {"paramiko.client.SSHClient", "paramiko.SSHClient"},
+      {"dns.resolver.Resolver", "dns.resolver.Resolver"},
       {"fastapi.FastAPI", "web.App"},
       {"fastapi.APIRouter", "web.App"},
       {"starlette.applications.Starlette", "web.App"},
@@ -220,6 +227,9 @@ const Table& attribute_types() {
       {"pymongo.Database.*", "pymongo.Collection"},
       {"pymongo.Collection.*", "pymongo.Collection"},  // sub-collections: db.users.archive
       {"elasticsearch.Elasticsearch.*", "elasticsearch.Namespace"},
+      // SDK clients group their API calls under resources: client.chat.completions.create(...).
+      {"openai.Client.*", "openai.Resource"},
+      {"openai.Resource.*", "openai.Resource"},
   };
   return table;
 }
