@@ -214,6 +214,10 @@ class FactCollector {
       case NodeKind::Await:
         mark_awaits(state);
         break;
+      case NodeKind::ReturnStatement:
+        if (state.function >= 0 && ts_node_named_child_count(node) == 1)
+          facts_.functions[state.function].returned.push_back(ts_node_named_child(node, 0));
+        break;
       case NodeKind::Yield:
         if (state.function >= 0) facts_.functions[state.function].yields = true;
         break;

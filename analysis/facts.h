@@ -56,6 +56,7 @@ struct FunctionInfo {
   int class_index = -1;            // enclosing class when this is a method
   std::vector<TSNode> decorators;  // the decorator expressions
   std::vector<int> call_sites;     // calls made in its own body
+  std::vector<TSNode> returned;    // the expressions of its `return` statements
 };
 
 struct ClassInfo {

@@ -1,5 +1,7 @@
 #include "analysis/resolve.h"
 
+#include <unordered_set>
+
 #include "analysis/catalog/types.h"
 #include "analysis/syntax.h"
 
@@ -88,8 +90,19 @@ Value Resolver::resolve_at(TSNode node, int scope, int depth) const {
     case NodeKind::Attribute:
       return attribute_of(resolve_at(field(node, "object"), scope, depth + 1),
                           std::string(file_.text_of(field(node, "attribute"))), depth + 1);
-    case NodeKind::Call:
-      return call_result(callee_at(node, scope, depth + 1), depth + 1);
+    case NodeKind::Call: {
+      const Value callee = callee_at(node, scope, depth + 1);
+      // sorted(base.glob("*")), list(...): the same elements.
+      static const std::unordered_set<std::string_view> passthrough = {"sorted", "list", "reversed", "tuple",
+                                                                       "set",    "iter", "frozenset"};
+      if (callee.is(Value::Kind::Name) && passthrough.contains(callee.name)) {
+        TSNode arguments = field(node, "arguments");
+        if (ts_node_named_child_count(arguments) == 0) return Value::unknown();
+        const Value iterable = resolve_at(ts_node_named_child(arguments, 0), scope, depth + 1);
+        return element_type(iterable.name).empty() ? Value::unknown() : iterable;
+      }
+      return call_result(callee, depth + 1);
+    }
     case NodeKind::ParenthesizedExpression:
       return resolve_at(ts_node_named_child(node, 0), scope, depth + 1);
     case NodeKind::Subscript: {
@@ -97,6 +110,15 @@ Value Resolver::resolve_at(TSNode node, int scope, int depth) const {
       if (object.is(Value::Kind::Instance))
         if (const std::string* t = type_from_attribute(object.name, "[]"))
           return make(Value::Kind::Instance, *t);
+      return Value::unknown();
+    }
+    case NodeKind::List:
+    case NodeKind::Tuple: {
+      // `[Path(a), Path(b)]`: iterating it gives paths.
+      TSNode first = ts_node_named_child(node, 0);
+      const Value element = ts_node_is_null(first) ? Value::unknown() : resolve_at(first, scope, depth + 1);
+      if (element.is(Value::Kind::Instance))
+        return make(Value::Kind::Instance, "Iterator[" + element.name + "]");
       return Value::unknown();
     }
     case NodeKind::BinaryOperator: {
@@ -158,7 +180,14 @@ Value Resolver::call_result(const Value& callee, int depth) const {
     case Value::Kind::LocalFunction: {
       const FunctionInfo& fn = facts_.functions[callee.index];
       if (fn.is_async || fn.yields) return Value::unknown();
-      return annotation_type(field(fn.node, "return_type"), fn.defining_scope, depth + 1);
+      TSNode annotation = field(fn.node, "return_type");
+      if (!ts_node_is_null(annotation)) return annotation_type(annotation, fn.defining_scope, depth + 1);
+      // No annotation: what a helper like `def data_dir(): return BASE / "data"` returns.
+      for (TSNode returned : fn.returned) {
+        const Value v = resolve_at(returned, fn.scope, depth + 1);
+        if (v.is(Value::Kind::Instance) || v.is(Value::Kind::LocalInstance)) return v;
+      }
+      return Value::unknown();
     }
     default:
       return Value::unknown();
