@@ -65,8 +65,10 @@ class FactCollector {
 
  private:
   std::string text(TSNode node) const { return std::string(file_.text_of(node)); }
+  std::string_view view(TSNode node) const { return file_.text_of(node); }
 
-  void bind(int scope, const std::string& name, Binding binding) {
+  // Names are views of the source text, which outlives the facts.
+  void bind(int scope, std::string_view name, Binding binding) {
     if (name.empty()) return;
     facts_.scopes[scope].bindings[name].push_back(std::move(binding));
   }
@@ -74,7 +76,7 @@ class FactCollector {
   void bind_unknown_targets(TSNode pattern, int scope) {
     switch (kind_of(pattern)) {
       case NodeKind::Identifier:
-        bind(scope, text(pattern), binding_at(BindingKind::Unknown, ts_node_start_byte(pattern)));
+        bind(scope, view(pattern), binding_at(BindingKind::Unknown, ts_node_start_byte(pattern)));
         break;
       case NodeKind::Tuple:
       case NodeKind::PatternList:
@@ -95,7 +97,7 @@ class FactCollector {
       Binding b = binding_at(kind, ts_node_start_byte(target));
       b.value = value;
       b.scope = scope;
-      bind(scope, text(target), std::move(b));
+      bind(scope, view(target), std::move(b));
     } else {
       bind_unknown_targets(target, scope);
     }
@@ -180,7 +182,7 @@ class FactCollector {
         Binding b = binding_at(BindingKind::Value, ts_node_start_byte(node));
         b.value = field(node, "value");
         b.scope = state.scope;
-        bind(state.scope, text(field(node, "name")), std::move(b));
+        bind(state.scope, view(field(node, "name")), std::move(b));
         break;
       }
       case NodeKind::ForStatement:
@@ -203,12 +205,12 @@ class FactCollector {
       }
       case NodeKind::GlobalStatement:
         for_each_named_child(node, [&](TSNode name, const char*) {
-          bind(state.scope, text(name), binding_at(BindingKind::Global, ts_node_start_byte(name)));
+          bind(state.scope, view(name), binding_at(BindingKind::Global, ts_node_start_byte(name)));
         });
         break;
       case NodeKind::NonlocalStatement:
         for_each_named_child(node, [&](TSNode name, const char*) {
-          bind(state.scope, text(name), binding_at(BindingKind::Unknown, ts_node_start_byte(name)));
+          bind(state.scope, view(name), binding_at(BindingKind::Unknown, ts_node_start_byte(name)));
         });
         break;
       case NodeKind::Await:
@@ -275,14 +277,14 @@ class FactCollector {
       facts_.classes[defining.owner].methods[fn.name] = index;
     }
     fn.scope = new_scope(ScopeKind::Function, entry.state.scope, index);
-    bind_definition(BindingKind::Function, node, index, entry.state.scope, fn.name);
+    bind_definition(BindingKind::Function, node, index, entry.state.scope, view(fn.name_node));
     facts_.functions.push_back(std::move(fn));
     entry.own_scope = facts_.functions[index].scope;
     entry.own_function = index;
     parameter_count_ = 0;
   }
 
-  void bind_definition(BindingKind kind, TSNode node, int index, int scope, const std::string& name) {
+  void bind_definition(BindingKind kind, TSNode node, int index, int scope, std::string_view name) {
     Binding b = binding_at(kind, ts_node_start_byte(node));
     b.index = index;
     bind(scope, name, std::move(b));
@@ -300,7 +302,7 @@ class FactCollector {
         if (kind_of(base) != NodeKind::KeywordArgument) cls.bases.push_back(base);
       });
     cls.scope = new_scope(ScopeKind::Class, entry.state.scope, index);
-    bind_definition(BindingKind::Class, node, index, entry.state.scope, cls.name);
+    bind_definition(BindingKind::Class, node, index, entry.state.scope, view(field(node, "name")));
     facts_.classes.push_back(std::move(cls));
     entry.own_scope = facts_.classes[index].scope;
     entry.own_class = index;
@@ -311,14 +313,14 @@ class FactCollector {
     b.annotation = annotation;
     b.scope = scope;
     b.index = parameter_count_++;
-    bind(scope, text(name), std::move(b));
+    bind(scope, view(name), std::move(b));
   }
 
   void record_parameter(TSNode node, NodeKind kind, int scope) {
     if (kind == NodeKind::ListSplatPattern || kind == NodeKind::DictionarySplatPattern) {
       TSNode name = ts_node_named_child(node, 0);
       if (!ts_node_is_null(name))
-        bind(scope, text(name), binding_at(BindingKind::Unknown, ts_node_start_byte(name)));
+        bind(scope, view(name), binding_at(BindingKind::Unknown, ts_node_start_byte(name)));
       ++parameter_count_;
       return;
     }
@@ -330,7 +332,7 @@ class FactCollector {
     }
     bind_parameter(name, field(node, "type"), scope);
     // `def f(root=Path("/srv"))`: without an annotation, the default tells the type.
-    facts_.scopes[scope].bindings[std::string(file_.text_of(name))].back().value = field(node, "value");
+    facts_.scopes[scope].bindings[view(name)].back().value = field(node, "value");
   }
 
   void record_import(TSNode node, NodeKind kind, int scope) {
@@ -341,22 +343,22 @@ class FactCollector {
     }
     for_each_named_child(node, [&](TSNode child, const char* field_name) {
       if (!field_name || std::string_view(field_name) != "name") return;
-      std::string name, alias;
+      std::string_view name, alias;
       if (kind_of(child) == NodeKind::AliasedImport) {
-        name = text(field(child, "name"));
-        alias = text(field(child, "alias"));
+        name = view(field(child, "name"));
+        alias = view(field(child, "alias"));
       } else {
-        name = text(child);
+        name = view(child);
       }
       Binding b = binding_at(BindingKind::Import, ts_node_start_byte(node));
       if (kind == NodeKind::ImportFromStatement) {
-        b.target = module.ends_with(".") ? module + name : module + "." + name;
+        b.target = module.ends_with(".") ? module + std::string(name) : module + "." + std::string(name);
         bind(scope, alias.empty() ? name : alias, std::move(b));
       } else {
         note_framework(name);
         // `import a.b.c` binds `a`; `import a.b.c as d` binds d to a.b.c.
-        b.target = alias.empty() ? name.substr(0, name.find('.')) : name;
-        const std::string bound = alias.empty() ? b.target : alias;
+        const std::string_view bound = alias.empty() ? name.substr(0, name.find('.')) : alias;
+        b.target = std::string(alias.empty() ? bound : name);
         bind(scope, bound, std::move(b));
       }
     });
@@ -394,7 +396,7 @@ class FactCollector {
         b.value = right;
         b.annotation = annotation;
         b.scope = state.scope;
-        bind(state.scope, text(left), std::move(b));
+        bind(state.scope, view(left), std::move(b));
         break;
       }
       case NodeKind::Attribute: {
@@ -404,7 +406,7 @@ class FactCollector {
           b.value = right;
           b.annotation = annotation;
           b.scope = state.scope;
-          facts_.classes[class_index].instance_attributes[text(field(left, "attribute"))].push_back(
+          facts_.classes[class_index].instance_attributes[view(field(left, "attribute"))].push_back(
               std::move(b));
         }
         break;

@@ -40,7 +40,7 @@ struct Scope {
   ScopeKind kind = ScopeKind::Module;
   int parent = -1;
   int owner = -1;  // Function: function index; Class: class index
-  std::unordered_map<std::string, std::vector<Binding>> bindings;
+  std::unordered_map<std::string_view, std::vector<Binding>> bindings;  // names are views of the source
 };
 
 struct FunctionInfo {
@@ -67,7 +67,7 @@ struct ClassInfo {
   std::vector<TSNode> bases;
   std::unordered_map<std::string, int> methods;  // name -> function index
   // `self.x = value` in any method: value nodes with the method scope they are evaluated in.
-  std::unordered_map<std::string, std::vector<Binding>> instance_attributes;
+  std::unordered_map<std::string_view, std::vector<Binding>> instance_attributes;
 };
 
 // Where a call runs: what would be blocked if it blocks.

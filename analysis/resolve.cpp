@@ -34,7 +34,7 @@ bool is_wrapper_generic(std::string_view name) {
 
 }  // namespace
 
-const Binding* Resolver::lookup(const std::string& name, int scope, uint32_t offset) const {
+const Binding* Resolver::lookup(std::string_view name, int scope, uint32_t offset) const {
   const int start = scope;
   while (scope >= 0) {
     const Scope& s = facts_.scopes[scope];
@@ -82,9 +82,9 @@ Value Resolver::resolve_at(TSNode node, int scope, int depth) const {
   if (ts_node_is_null(node) || depth > kMaxDepth) return Value::unknown();
   switch (kind_of(node)) {
     case NodeKind::Identifier: {
-      const std::string name(file_.text_of(node));
+      const std::string_view name = file_.text_of(node);
       const Binding* binding = lookup(name, scope, ts_node_start_byte(node));
-      if (!binding) return make(Value::Kind::Name, name);  // a builtin, or undefined
+      if (!binding) return make(Value::Kind::Name, std::string(name));  // a builtin, or undefined
       return value_of(*binding, scope, depth + 1);
     }
     case NodeKind::Attribute:

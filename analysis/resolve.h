@@ -38,7 +38,7 @@ class Resolver {
   // What the call evaluates to.
   Value result_of_call(TSNode call, int scope) const;
   // The binding `name` refers to at `offset` in `scope`, or null for a builtin / undefined name.
-  const Binding* lookup(const std::string& name, int scope, uint32_t offset) const;
+  const Binding* lookup(std::string_view name, int scope, uint32_t offset) const;
 
   const SourceFile& file() const { return file_; }
   const FileFacts& facts() const { return facts_; }

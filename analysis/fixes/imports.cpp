@@ -8,7 +8,7 @@ namespace {
 ImportPlan find_import_plan(const FixContext& ctx, std::string_view module) {
   for (const auto& [name, bindings] : ctx.facts.scopes[0].bindings) {
     const Binding& last = bindings.back();
-    if (last.kind == BindingKind::Import && last.target == module) return {name, std::nullopt};
+    if (last.kind == BindingKind::Import && last.target == module) return {std::string(name), std::nullopt};
   }
   // After the docstring, `from __future__` imports and the leading imports; before other code.
   const std::string_view text = ctx.file.text();

@@ -56,8 +56,7 @@ bool is_queryset(const RuleContext& ctx, TSNode node) {
 bool is_model_instance(const RuleContext& ctx, TSNode receiver, int scope) {
   TSNode value = unparenthesize(receiver);
   if (kind_of(value) == NodeKind::Identifier) {
-    const Binding* b =
-        ctx.resolver.lookup(std::string(ctx.file.text_of(value)), scope, ts_node_start_byte(value));
+    const Binding* b = ctx.resolver.lookup(ctx.file.text_of(value), scope, ts_node_start_byte(value));
     if (!b || b->kind != BindingKind::Value || ts_node_is_null(b->value)) return false;
     value = unparenthesize(b->value);
     scope = b->scope;
@@ -101,8 +100,7 @@ void check_django_orm(RuleContext& ctx) {
       const std::string_view name = ctx.file.text_of(function);
       TSNode arguments = field(call.node, "arguments");
       if ((name == "list" || name == "len" || name == "bool" || name == "tuple") &&
-          ts_node_named_child_count(arguments) == 1 &&
-          !ctx.resolver.lookup(std::string(name), call.scope, 0)) {
+          ts_node_named_child_count(arguments) == 1 && !ctx.resolver.lookup(name, call.scope, 0)) {
         blocking = is_queryset(ctx, ts_node_named_child(arguments, 0));
         method = std::string(name);
       }
