@@ -28,7 +28,15 @@ const std::unordered_set<std::string_view>& asyncio_coroutine_functions() {
                                                            "asyncio.AbstractEventLoop.sock_recv",
                                                            "asyncio.AbstractEventLoop.sock_sendall",
                                                            "asyncio.AbstractEventLoop.create_connection",
-                                                           "asyncio.AbstractEventLoop.shutdown_asyncgens"};
+                                                           "asyncio.AbstractEventLoop.shutdown_asyncgens",
+                                                           "asyncio.Queue.get",
+                                                           "asyncio.Queue.put",
+                                                           "asyncio.Queue.join",
+                                                           "asyncio.Lock.acquire",
+                                                           "asyncio.Event.wait",
+                                                           "asyncio.Condition.acquire",
+                                                           "asyncio.Condition.wait",
+                                                           "asyncio.Condition.wait_for"};
   return set;
 }
 
