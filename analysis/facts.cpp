@@ -412,9 +412,32 @@ class FactCollector {
         break;
       }
       default:
-        bind_unknown_targets(left, state.scope);
+        if (!bind_elementwise(left, right, state.scope)) bind_unknown_targets(left, state.scope);
         break;
     }
+  }
+
+  // `a, b = Path(x), Path(y)`: each name gets its own value when both sides have the same shape.
+  bool bind_elementwise(TSNode left, TSNode right, int scope) {
+    const NodeKind right_kind = ts_node_is_null(right) ? NodeKind::Other : kind_of(right);
+    if (kind_of(left) != NodeKind::PatternList ||
+        (right_kind != NodeKind::Tuple && right_kind != NodeKind::List))
+      return false;
+    std::vector<TSNode> targets, values;
+    for_each_named_child(left, [&](TSNode n, const char*) { targets.push_back(n); });
+    for_each_named_child(right, [&](TSNode n, const char*) { values.push_back(n); });
+    if (targets.size() != values.size()) return false;
+    for (size_t i = 0; i < targets.size(); ++i) {
+      if (kind_of(targets[i]) != NodeKind::Identifier) {
+        bind_unknown_targets(targets[i], scope);
+        continue;
+      }
+      Binding b = binding_at(BindingKind::Value, ts_node_start_byte(targets[i]));
+      b.value = values[i];
+      b.scope = scope;
+      bind(scope, view(targets[i]), std::move(b));
+    }
+    return true;
   }
 
   void record_call(TSNode node, const WalkState& state) {

@@ -43,6 +43,9 @@ TreePtr parse_python(std::string_view text, const TSTree* old_tree) {
 SourceFile::SourceFile(std::string text)
     : text_(std::move(text)), lines_(text_), tree_(parse_python(text_)) {}
 
+SourceFile::SourceFile(std::string text, const TSTree* edited_old_tree)
+    : text_(std::move(text)), lines_(text_), tree_(parse_python(text_, edited_old_tree)) {}
+
 std::string_view SourceFile::text_of(TSNode node) const {
   return node_text(node, text_);
 }

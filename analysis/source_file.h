@@ -20,6 +20,9 @@ class SourceFile {
  public:
   // Parses `text`. Never fails: tree-sitter recovers from any syntax error or byte sequence.
   explicit SourceFile(std::string text);
+  // Parses `text` incrementally: `edited_old_tree` is an earlier tree of the same document, already
+  // edited (ts_tree_edit) to match `text`. Unchanged subtrees are reused, so a keystroke costs little.
+  SourceFile(std::string text, const TSTree* edited_old_tree);
   SourceFile(const SourceFile&) = delete;
   SourceFile& operator=(const SourceFile&) = delete;
 
@@ -27,6 +30,8 @@ class SourceFile {
   const LineIndex& lines() const { return lines_; }
   TSNode root() const { return ts_tree_root_node(tree_.get()); }
   const TSTree* tree() const { return tree_.get(); }
+  // A copy of the tree that the caller owns and may edit, for the constructor above.
+  TreePtr copy_tree() const { return TreePtr(tree_ ? ts_tree_copy(tree_.get()) : nullptr); }
   std::string_view text_of(TSNode node) const;
   // "\r\n" when the file's first line ends that way, else "\n": edits keep the file's convention.
   std::string_view line_ending() const;

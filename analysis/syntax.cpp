@@ -72,6 +72,7 @@ const std::unordered_map<std::string_view, NodeKind>& kinds_by_name() {
       {"tuple_pattern", NodeKind::PatternList},
       {"list_pattern", NodeKind::PatternList},
       {"list", NodeKind::List},
+      {"expression_list", NodeKind::Tuple},
       {"list_splat", NodeKind::ListSplat},
       {"dictionary_splat", NodeKind::DictionarySplat},
       {"none", NodeKind::None},

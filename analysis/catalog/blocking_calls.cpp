@@ -60,12 +60,13 @@ const std::vector<Group>& groups() {
         "urllib.request.urlretrieve",
         "urllib3.request"}},
       {{"ASYNC211", kHttp},
-       {"urllib3.PoolManager.*", "urllib3.HTTPConnectionPool.*", "http.client.HTTPConnection.request",
-        "http.client.HTTPConnection.getresponse", "http.client.HTTPConnection.connect",
-        "http.client.HTTPConnection.send", "http.client.HTTPConnection.endheaders"}},
-      {{"", ""},
-       {"urllib3.PoolManager.connection_from_url", "urllib3.PoolManager.connection_from_host",
-        "urllib3.PoolManager.connection_from_pool_key", "urllib3.PoolManager.connection_from_context"}},
+       {"urllib3.PoolManager.request", "urllib3.PoolManager.urlopen",
+        "urllib3.PoolManager.request_encode_url", "urllib3.PoolManager.request_encode_body",
+        "urllib3.HTTPConnectionPool.request", "urllib3.HTTPConnectionPool.urlopen",
+        "urllib3.HTTPConnectionPool.request_encode_url", "urllib3.HTTPConnectionPool.request_encode_body",
+        "http.client.HTTPConnection.request", "http.client.HTTPConnection.getresponse",
+        "http.client.HTTPConnection.connect", "http.client.HTTPConnection.send",
+        "http.client.HTTPConnection.endheaders"}},
       {{"ASYNC212", "`httpx.AsyncClient` (`await client.get(...)`)"},
        {"httpx.Client.close", "httpx.Client.delete", "httpx.Client.get", "httpx.Client.head",
         "httpx.Client.options", "httpx.Client.patch", "httpx.Client.post", "httpx.Client.put",
@@ -376,6 +377,8 @@ bool is_module_wildcard(std::string_view prefix) {
 }  // namespace
 
 const CatalogEntry* find_blocking_call(std::string_view key, bool bound) {
+  // flake8-async treats the module `httpx2` like `httpx`; so do its users' noqa comments.
+  if (key.starts_with("httpx2.")) return find_blocking_call("httpx." + std::string(key.substr(7)), bound);
   const Index& map = index();
   if (const auto it = map.find(key); it != map.end()) return it->second->code.empty() ? nullptr : it->second;
   const auto dot = key.rfind('.');

@@ -15,6 +15,7 @@ const Table& call_types() {
       {"requests.session", "requests.Session"},
       {"requests.sessions.Session", "requests.Session"},
       {"httpx.Client", "httpx.Client"},
+      {"httpx2.Client", "httpx.Client"},  // flake8-async knows httpx as httpx2 too
       {"urllib3.PoolManager", "urllib3.PoolManager"},
       {"urllib3.ProxyManager", "urllib3.PoolManager"},
       {"urllib3.poolmanager.PoolManager", "urllib3.PoolManager"},
@@ -23,6 +24,11 @@ const Table& call_types() {
       {"urllib3.HTTPSConnectionPool", "urllib3.HTTPConnectionPool"},
       {"urllib3.connectionpool.HTTPConnectionPool", "urllib3.HTTPConnectionPool"},
       {"urllib3.connection_from_url", "urllib3.HTTPConnectionPool"},
+      {"urllib3.connectionpool.ConnectionPool", "urllib3.HTTPConnectionPool"},
+      {"urllib3.connectionpool.HTTPSConnectionPool", "urllib3.HTTPConnectionPool"},
+      {"urllib3.poolmanager.ProxyManager", "urllib3.PoolManager"},
+      {"urllib3.request.RequestMethods", "urllib3.PoolManager"},
+      {"urllib3._request_methods.RequestMethods", "urllib3.PoolManager"},
       {"http.client.HTTPConnection", "http.client.HTTPConnection"},
       {"http.client.HTTPSConnection", "http.client.HTTPConnection"},
       // Files and paths

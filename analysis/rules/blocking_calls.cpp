@@ -49,19 +49,28 @@ struct Match {
   const CatalogEntry* entry = nullptr;  // null for a user pattern
 };
 
+// ASYNC200: the user's patterns name a qualified name, or (for the project's own functions, which
+// have none) the callee as written.
+std::optional<Match> match_user_pattern(const RuleContext& ctx, const CallSite& call, const Value& callee) {
+  if (call.awaited || ctx.settings.extend_blocking_calls.empty()) return std::nullopt;
+  const std::string_view written = ctx.file.text_of(field(call.node, "function"));
+  const bool named = callee.is(Value::Kind::Name) || callee.is(Value::Kind::Method);
+  for (const auto& [pattern, alternative] : ctx.settings.extend_blocking_calls)
+    if ((named && glob_match(pattern, callee.name)) || glob_match(pattern, written))
+      return Match{"ASYNC200", "`" + alternative + "`", nullptr};
+  return std::nullopt;
+}
+
 std::optional<Match> match_call(const RuleContext& ctx, const CallSite& call, const Value& callee) {
   const bool bound = callee.is(Value::Kind::Method);
-  if (!bound && !callee.is(Value::Kind::Name)) return std::nullopt;
+  if (!bound && !callee.is(Value::Kind::Name)) return match_user_pattern(ctx, call, callee);
   if (const CatalogEntry* entry = find_blocking_call(callee.name, bound)) {
     if (call.awaited && !entry->even_if_awaited) return std::nullopt;
     std::string code(entry->code);
     if (entry->refinement == Refinement::SpawnMode && !spawn_waits(ctx, call)) code = "ASYNC220";
     return Match{code, std::string(entry->alternative), entry};
   }
-  if (call.awaited) return std::nullopt;
-  for (const auto& [pattern, alternative] : ctx.settings.extend_blocking_calls)
-    if (glob_match(pattern, callee.name)) return Match{"ASYNC200", "`" + alternative + "`", nullptr};
-  return std::nullopt;
+  return match_user_pattern(ctx, call, callee);
 }
 
 // `conn.execute(...).fetchall()`: both calls block, but one finding per chain is enough; the inner
