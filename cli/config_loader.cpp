@@ -48,9 +48,15 @@ std::shared_ptr<const LoadedConfig> ConfigLoader::for_directory(const fs::path& 
                                                                 std::string& error) {
   std::lock_guard lock(mutex_);
   std::error_code ec;
-  const fs::path absolute = fs::weakly_canonical(fs::absolute(directory, ec), ec);
   if (explicit_config_) return load(fs::absolute(*explicit_config_, ec), error);
-  if (const auto it = by_directory_.find(absolute); it != by_directory_.end()) return it->second;
+  // Most files share a directory with the previous one: look the path up as given before asking the
+  // file system to canonicalise it.
+  if (const auto it = by_directory_.find(directory); it != by_directory_.end()) return it->second;
+  const fs::path absolute = fs::weakly_canonical(fs::absolute(directory, ec), ec);
+  if (const auto it = by_directory_.find(absolute); it != by_directory_.end()) {
+    by_directory_[directory] = it->second;
+    return it->second;
+  }
   std::shared_ptr<const LoadedConfig> config;
   for (fs::path dir = absolute; !dir.empty(); dir = dir.parent_path()) {
     const fs::path candidate = dir / "pyproject.toml";
@@ -68,6 +74,7 @@ std::shared_ptr<const LoadedConfig> ConfigLoader::for_directory(const fs::path& 
     config = defaults;
   }
   by_directory_[absolute] = config;
+  by_directory_[directory] = config;
   return config;
 }
 
