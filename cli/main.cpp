@@ -6,6 +6,7 @@
 #include "analysis/catalog/catalog.h"
 #include "analysis/rule_docs.h"
 #include "cli/check_command.h"
+#include "server/server.h"
 
 namespace {
 
@@ -65,6 +66,11 @@ int main(int argc, char** argv) {
   CLI::App* rule_cmd = app.add_subcommand("rule", "Print a rule's documentation (all rules without CODE)");
   rule_cmd->add_option("code", code, "Rule code, e.g. ASYNC251");
 
+  // `loopsafe server`: the language server on stdin/stdout. --stdio is what vscode-languageclient appends.
+  bool stdio = false;
+  CLI::App* server_cmd = app.add_subcommand("server", "Run the language server (LSP over stdin/stdout)");
+  server_cmd->add_flag("--stdio", stdio, "Serve over stdin/stdout (the default and only transport)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -79,6 +85,7 @@ int main(int argc, char** argv) {
   }
 
   if (rule_cmd->parsed()) return print_rule(code);
+  if (server_cmd->parsed()) loopsafe::server::run_stdio_server();
   static const std::map<std::string, loopsafe::cli::OutputFormat> formats = {
       {"text", loopsafe::cli::OutputFormat::Text},
       {"concise", loopsafe::cli::OutputFormat::Concise},

@@ -32,9 +32,12 @@ const Table& call_types() {
       {"http.client.HTTPConnection", "http.client.HTTPConnection"},
       {"http.client.HTTPSConnection", "http.client.HTTPConnection"},
       // Files and paths
-      {"pathlib.Path", "pathlib.Path"}, {"pathlib.Path.home", "pathlib.Path"}, {"pathlib.Path.cwd", "pathlib.Path"},
+      {"pathlib.Path", "pathlib.Path"},
+      {"pathlib.Path.home", "pathlib.Path"},
+      {"pathlib.Path.cwd", "pathlib.Path"},
       // Traversable: the same blocking read_text/open/iterdir as a Path.
-      {"importlib.resources.files", "pathlib.Path"}, {"importlib_resources.files", "pathlib.Path"},
+      {"importlib.resources.files", "pathlib.Path"},
+      {"importlib_resources.files", "pathlib.Path"},
       {"pathlib.PosixPath", "pathlib.Path"},
       {"pathlib.WindowsPath", "pathlib.Path"},
       {"open", "io.File"},

@@ -1,0 +1,28 @@
+#pragma once
+// One analysis of one version of a document, as handlers see it: the parsed text the byte offsets of
+// the findings refer to, and the findings. Immutable once made; shared between threads.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/config.h"
+#include "analysis/finding.h"
+#include "analysis/source_file.h"
+
+namespace loopsafe::server {
+
+struct AnalysisResult {
+  std::string uri;
+  int version = 0;
+  uint64_t generation = 0;                   // of the document's text and settings it was made from
+  std::shared_ptr<const SourceFile> source;  // null when the document was not analysed
+  std::vector<Finding> findings;
+  std::optional<std::string> not_analysed;  // why, when not (file too large)
+  Settings settings;                        // the analysis settings used, for fixes that re-check
+  std::string relative_path;
+  double milliseconds = 0;
+};
+
+}  // namespace loopsafe::server

@@ -1,0 +1,78 @@
+#include "server/document.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace loopsafe::server {
+namespace {
+
+// tree-sitter's point: a row as LineIndex counts lines (the parser sees a lone "\r" as "\n") and a
+// column in bytes from the row's start (a BOM is part of row 0 for the parser).
+TSPoint point_at(const LineIndex& lines, uint32_t offset) {
+  const uint32_t line = lines.position(offset).line;
+  return {line, line == 0 ? offset : offset - lines.line_start(line)};
+}
+
+std::string sexp(const TSTree* tree) {
+  char* text = ts_node_string(ts_tree_root_node(tree));
+  std::string copy(text);
+  std::free(text);
+  return copy;
+}
+
+}  // namespace
+
+Document::Document(std::string text) : text_(std::move(text)), lines_(std::make_unique<LineIndex>(text_)) {}
+
+void Document::edit(uint32_t start, uint32_t end, std::string_view new_text) {
+  const auto size = static_cast<uint32_t>(text_.size());
+  start = std::min(start, size);
+  end = std::clamp(end, start, size);
+  // The parser reads a lone "\r" as "\n": a "\r" just before the edit may change meaning with it, so the
+  // edit as tree-sitter sees it includes that byte.
+  uint32_t edit_start = start;
+  if (edit_start > 0 && text_[edit_start - 1] == '\r') --edit_start;
+  const TSPoint start_point = point_at(*lines_, edit_start);
+  const TSPoint old_end_point = point_at(*lines_, end);
+  text_.replace(start, end - start, new_text);
+  lines_ = std::make_unique<LineIndex>(text_);
+  parsed_.reset();
+  if (!tree_) return;
+  const auto new_end = start + static_cast<uint32_t>(new_text.size());
+  const TSInputEdit ts_edit{edit_start, end, new_end, start_point, old_end_point, point_at(*lines_, new_end)};
+  ts_tree_edit(tree_.get(), &ts_edit);
+}
+
+void Document::replace_all(std::string text) {
+  text_ = std::move(text);
+  lines_ = std::make_unique<LineIndex>(text_);
+  tree_.reset();
+  parsed_.reset();
+}
+
+std::shared_ptr<const SourceFile> Document::parse(bool verify) {
+  if (parsed_) return parsed_;
+  const bool incremental = tree_ != nullptr;
+  auto parsed = incremental ? std::make_shared<const SourceFile>(text_, tree_.get())
+                            : std::make_shared<const SourceFile>(text_);
+  if (verify && incremental) {
+    const TreePtr fresh = parse_python(text_);
+    const std::string expected = sexp(fresh.get());
+    if (sexp(parsed->tree()) != expected) {
+      // Error recovery may legitimately differ between an incremental and a fresh parse.
+      if (!ts_node_has_error(ts_tree_root_node(fresh.get()))) {
+        spdlog::critical("incremental parse differs from a fresh parse of the same text ({} bytes)",
+                         text_.size());
+        std::abort();
+      }
+      spdlog::debug("incremental parse of broken code differs from a fresh parse (error recovery)");
+    }
+  }
+  tree_ = parsed->copy_tree();
+  parsed_ = std::move(parsed);
+  return parsed_;
+}
+
+}  // namespace loopsafe::server

@@ -1,0 +1,40 @@
+#pragma once
+// An open document: its text, a line index for position conversion and its tree-sitter tree. Each
+// incremental change edits the text and the tree (ts_tree_edit) in place; the next parse reuses the
+// edited tree, so a keystroke in a large file reparses only what it touched. Parsing is lazy: a flood
+// of changes costs one parse, when analysis next asks for the tree.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "analysis/line_index.h"
+#include "analysis/source_file.h"
+
+namespace loopsafe::server {
+
+class Document {
+ public:
+  explicit Document(std::string text);
+  Document(const Document&) = delete;
+  Document& operator=(const Document&) = delete;
+
+  const std::string& text() const { return text_; }
+  const LineIndex& lines() const { return *lines_; }
+
+  // Replaces the bytes [start, end) (clamped to the text) with `new_text`.
+  void edit(uint32_t start, uint32_t end, std::string_view new_text);
+  void replace_all(std::string text);
+
+  // The current text parsed, as a snapshot analysis can keep. With `verify`, an incremental parse is
+  // compared with a fresh one, and a difference on valid code aborts: it would be a bug in our edits.
+  std::shared_ptr<const SourceFile> parse(bool verify);
+
+ private:
+  std::string text_;
+  std::unique_ptr<LineIndex> lines_;          // views text_
+  TreePtr tree_;                              // the last parse, edited since; null: parse from scratch
+  std::shared_ptr<const SourceFile> parsed_;  // null once the text changed
+};
+
+}  // namespace loopsafe::server

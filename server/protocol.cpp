@@ -1,0 +1,29 @@
+#include "server/protocol.h"
+
+namespace loopsafe::server {
+
+const json& member(const json& object, const char* key) {
+  if (!object.is_object()) throw InvalidParams(std::string("expected an object holding `") + key + "`");
+  const auto it = object.find(key);
+  if (it == object.end()) throw InvalidParams(std::string("missing `") + key + "`");
+  return *it;
+}
+
+const json& optional_member(const json& object, const char* key) {
+  static const json null_value;
+  if (!object.is_object()) return null_value;
+  const auto it = object.find(key);
+  return it == object.end() ? null_value : *it;
+}
+
+const std::string& string_member(const json& object, const char* key) {
+  const json& value = member(object, key);
+  if (!value.is_string()) throw InvalidParams(std::string("`") + key + "` must be a string");
+  return value.get_ref<const std::string&>();
+}
+
+const std::string& document_uri(const json& params) {
+  return string_member(member(params, "textDocument"), "uri");
+}
+
+}  // namespace loopsafe::server

@@ -1,0 +1,469 @@
+#include "server/server.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdlib>
+#include <thread>
+
+#include "analysis/checker.h"
+#include "server/diagnostics.h"
+#include "server/handlers/handlers.h"
+#include "server/transport/message_reader.h"
+
+namespace loopsafe::server {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double milliseconds_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::string last_segment(const std::string& uri) {
+  const size_t slash = uri.find_last_of('/');
+  return slash == std::string::npos ? uri : uri.substr(slash + 1);
+}
+
+}  // namespace
+
+struct Server::Job {
+  std::string uri;
+  int version = 0;
+  uint64_t generation = 0;
+  std::shared_ptr<std::atomic<uint64_t>> latest;
+  std::shared_ptr<const SourceFile> source;  // null: nothing to analyse
+  Settings settings;
+  std::string relative_path;
+  std::optional<std::string> not_analysed;
+  double parse_ms = 0;
+};
+
+Server::Server(MessageWriter& out) : out_(out) {
+  const char* verify = std::getenv("LOOPSAFE_VERIFY_INCREMENTAL");
+  verify_incremental_ = verify && std::string_view(verify) == "1";
+}
+
+int Server::run(int input_fd) {
+  auto work = asio::make_work_guard(io_);
+  std::thread reader_thread([this, input_fd] {
+    ReaderCallbacks callbacks;
+    callbacks.on_message = [this](json message) {
+      // Recorded at once, so a request still queued behind slow work is answered as cancelled.
+      if (message.is_object() && optional_member(message, "method") == "$/cancelRequest") {
+        const json& id = optional_member(optional_member(message, "params"), "id");
+        std::lock_guard lock(cancelled_mutex_);
+        if (id.is_string() || id.is_number_integer()) cancelled_.insert(id.dump());
+      }
+      asio::post(io_, [this, message = std::move(message)] { dispatch(message); });
+    };
+    callbacks.on_bad_message = [this](int code, std::string text) {
+      asio::post(io_, [this, code, text = std::move(text)] { reply_error(nullptr, code, text); });
+    };
+    callbacks.on_end = [this] {
+      asio::post(io_, [this] {
+        spdlog::info("input ended{}", shutdown_requested_ ? "" : " without shutdown and exit");
+        exit();
+      });
+    };
+    MessageReader(input_fd, std::move(callbacks)).run();
+  });
+  // The reader blocks in read(); the process ends without waiting for it (run_stdio_server).
+  reader_thread.detach();
+  io_.run();
+  return exit_code_;
+}
+
+// --- messages ------------------------------------------------------------------------------------
+
+void Server::reply(const json& id, json result) {
+  if (open_requests_.erase(id.dump()) == 0) return;  // answered already (cancelled)
+  out_.write({{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}});
+}
+
+void Server::reply_error(const json& id, int code, const std::string& message) {
+  if (!id.is_null() && open_requests_.erase(id.dump()) == 0) return;
+  out_.write({{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}});
+}
+
+void Server::notify(const std::string& method, json params) {
+  out_.write({{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}});
+}
+
+void Server::request(const std::string& method, json params,
+                     std::function<void(const json&, const json&)> on_response) {
+  const int id = next_request_id_++;
+  pending_client_requests_[id] = std::move(on_response);
+  out_.write({{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
+}
+
+void Server::log_message(int type, const std::string& message) {
+  if (type == message_type::kError)
+    spdlog::error("{}", message);
+  else
+    spdlog::info("{}", message);
+  notify("window/logMessage", {{"type", type}, {"message", message}});
+}
+
+void Server::show_message(int type, const std::string& message) {
+  notify("window/showMessage", {{"type", type}, {"message", message}});
+}
+
+void Server::dispatch(const json& message) {
+  if (!message.is_object()) {
+    reply_error(nullptr, error_code::kInvalidRequest, "Invalid Request: expected a JSON-RPC object");
+    return;
+  }
+  const json& method = optional_member(message, "method");
+  const bool has_id = message.contains("id");
+  if (!method.is_string()) {
+    if (has_id && (message.contains("result") || message.contains("error"))) {
+      handle_response(message);
+      return;
+    }
+    reply_error(nullptr, error_code::kInvalidRequest, "Invalid Request: no `method`");
+    return;
+  }
+  const json& params = optional_member(message, "params");
+  if (!has_id) {
+    dispatch_notification(method.get<std::string>(), params);
+    return;
+  }
+  const json& id = message["id"];
+  if (!id.is_string() && !id.is_number_integer()) {
+    reply_error(nullptr, error_code::kInvalidRequest, "Invalid Request: `id` must be a number or a string");
+    return;
+  }
+  dispatch_request(id, method.get<std::string>(), params);
+}
+
+void Server::dispatch_request(const json& id, const std::string& method, const json& params) {
+  const std::string key = id.dump();
+  if (!open_requests_.insert(key).second) spdlog::warn("request id {} is already in use", key);
+  {
+    std::lock_guard lock(cancelled_mutex_);
+    if (cancelled_.erase(key)) {
+      reply_error(id, error_code::kRequestCancelled, "Request cancelled");
+      return;
+    }
+  }
+  if (!initialized_ && method != "initialize") {
+    reply_error(id, error_code::kServerNotInitialized, "Server not initialized: send `initialize` first");
+    return;
+  }
+  if (initialized_ && method == "initialize") {
+    reply_error(id, error_code::kInvalidRequest, "Invalid Request: `initialize` was already sent");
+    return;
+  }
+  if (shutdown_requested_) {
+    reply_error(id, error_code::kInvalidRequest, "Invalid Request: the server is shutting down");
+    return;
+  }
+  const handlers::RequestHandler handler = handlers::find_request_handler(method);
+  if (!handler) {
+    reply_error(id, error_code::kMethodNotFound, "Method not found: " + method);
+    return;
+  }
+  try {
+    handler(*this, id, params);
+  } catch (const InvalidParams& e) {
+    reply_error(id, error_code::kInvalidParams, std::string("Invalid params: ") + e.what());
+  } catch (const json::exception& e) {
+    reply_error(id, error_code::kInvalidParams, std::string("Invalid params: ") + e.what());
+  } catch (const std::exception& e) {
+    spdlog::error("{} failed: {}", method, e.what());
+    reply_error(id, error_code::kInternalError, std::string("Internal error: ") + e.what());
+  }
+}
+
+void Server::dispatch_notification(const std::string& method, const json& params) {
+  if (method == "exit") {
+    exit();
+    return;
+  }
+  if (!initialized_ || shutdown_requested_) {
+    spdlog::debug("notification {} ignored {}", method,
+                  initialized_ ? "after shutdown" : "before initialize");
+    return;
+  }
+  const handlers::NotificationHandler handler = handlers::find_notification_handler(method);
+  if (!handler) {
+    spdlog::debug("notification {} ignored: not supported", method);
+    return;
+  }
+  try {
+    handler(*this, params);
+  } catch (const std::exception& e) {
+    spdlog::error("{}: invalid params: {}", method, e.what());
+  }
+}
+
+void Server::handle_response(const json& message) {
+  const json& id = message["id"];
+  if (!id.is_number_integer()) return;
+  const auto it = pending_client_requests_.find(id.get<int>());
+  if (it == pending_client_requests_.end()) {
+    spdlog::warn("response to unknown request {}", id.dump());
+    return;
+  }
+  const auto on_response = std::move(it->second);
+  pending_client_requests_.erase(it);
+  const json& error = optional_member(message, "error");
+  if (!error.is_null())
+    spdlog::warn("the client answered request {} with an error: {}", id.dump(), error.dump());
+  try {
+    on_response(optional_member(message, "result"), error);
+  } catch (const std::exception& e) {
+    spdlog::error("handling the response to request {}: {}", id.dump(), e.what());
+  }
+}
+
+// --- lifecycle -----------------------------------------------------------------------------------
+
+void Server::initialize(ClientCapabilities client, const json& initialization_options) {
+  client_ = client;
+  initialized_ = true;
+  apply_settings(initialization_options, true);
+}
+
+void Server::after_initialized() {
+  request_configuration();
+  if (client_.watched_files_registration) {
+    const json watcher = {{"globPattern", "**/pyproject.toml"}};
+    request("client/registerCapability",
+            {{"registrations",
+              {{{"id", "loopsafe-pyproject"},
+                {"method", "workspace/didChangeWatchedFiles"},
+                {"registerOptions", {{"watchers", {watcher}}}}}}}},
+            [](const json&, const json&) {});
+  }
+}
+
+void Server::exit() {
+  exit_code_ = shutdown_requested_ ? 0 : 1;
+  io_.stop();
+}
+
+void Server::cancel(const json& id) {
+  const std::string key = id.dump();
+  {
+    std::lock_guard lock(cancelled_mutex_);
+    cancelled_.erase(key);
+  }
+  if (!open_requests_.contains(key)) return;  // answered already
+  for (auto& [uri, doc] : documents_)
+    std::erase_if(doc->waiting_pulls, [&](const auto& pull) { return pull.first == id; });
+  reply_error(id, error_code::kRequestCancelled, "Request cancelled");
+}
+
+// --- settings ------------------------------------------------------------------------------------
+
+void Server::apply_settings(const json& sent, bool from_initialization_options) {
+  const json& object = settings_object(sent);
+  if (from_initialization_options) initialization_settings_ = object.is_object() ? object : json::object();
+  ServerSettings fresh;
+  std::vector<std::string> problems;
+  overlay_settings(fresh, initialization_settings_, problems);
+  if (!from_initialization_options) overlay_settings(fresh, object, problems);
+  for (const std::string& problem : problems) log_message(message_type::kWarning, "loopsafe: " + problem);
+  settings_ = std::move(fresh);
+  settings_changed();
+}
+
+void Server::request_configuration() {
+  if (!client_.configuration) return;
+  request("workspace/configuration", {{"items", {{{"section", "loopsafe"}}}}},
+          [this](const json& result, const json&) {
+            apply_settings(result.is_array() && !result.empty() ? result[0] : json(), false);
+          });
+}
+
+void Server::settings_changed() {
+  spdlog::set_level(spdlog::level::from_str(settings_.log_level));
+  for (auto& [uri, doc] : documents_) document_changed(*doc, true);
+  if (client_.pull_diagnostics && client_.diagnostic_refresh && !documents_.empty())
+    request("workspace/diagnostic/refresh", nullptr, [](const json&, const json&) {});
+}
+
+void Server::reload_project_configs() {
+  project_configs_.clear();
+  reported_config_errors_.clear();
+  settings_changed();
+}
+
+// --- documents -----------------------------------------------------------------------------------
+
+OpenDocument* Server::find_document(const std::string& uri) {
+  const auto it = documents_.find(uri);
+  return it == documents_.end() ? nullptr : it->second.get();
+}
+
+OpenDocument& Server::open_document(const std::string& uri, int version, std::string text) {
+  if (documents_.contains(uri)) spdlog::warn("{} was opened twice; the new text wins", uri);
+  auto doc = std::make_unique<OpenDocument>(io_, uri, version, std::move(text));
+  doc->path = uri_to_path(uri);
+  OpenDocument& opened = *doc;
+  documents_[uri] = std::move(doc);
+  document_changed(opened, true);
+  return opened;
+}
+
+void Server::close_document(const std::string& uri) {
+  OpenDocument* doc = find_document(uri);
+  if (!doc) {
+    spdlog::warn("didClose for {}, which is not open", uri);
+    return;
+  }
+  for (const auto& [id, previous] : doc->waiting_pulls)
+    reply(id, {{"kind", "full"}, {"items", json::array()}});
+  documents_.erase(uri);
+  if (!client_.pull_diagnostics)
+    notify("textDocument/publishDiagnostics", {{"uri", uri}, {"diagnostics", json::array()}});
+}
+
+int Server::debounce_ms(const OpenDocument& doc) const {
+  if (settings_.debounce_ms) return *settings_.debounce_ms;
+  return static_cast<int>(std::clamp(2 * doc.last_analysis_ms, 0.0, 500.0));
+}
+
+void Server::document_changed(OpenDocument& doc, bool immediate) {
+  doc.generation = ++next_generation_;
+  doc.latest->store(doc.generation);
+  // Posted, not run: changes already queued behind this one supersede it before anything is parsed.
+  const auto analyse = [this, uri = doc.uri, generation = doc.generation] {
+    OpenDocument* current = find_document(uri);
+    if (current && current->generation == generation) submit(*current);
+  };
+  const int delay = immediate ? 0 : debounce_ms(doc);
+  doc.debounce.cancel();
+  if (delay == 0) {
+    asio::post(io_, analyse);
+    return;
+  }
+  doc.debounce.expires_after(std::chrono::milliseconds(delay));
+  doc.debounce.async_wait([this, analyse](const asio::error_code& ec) {
+    if (!ec) asio::post(io_, analyse);
+  });
+}
+
+Server::Job Server::make_job(OpenDocument& doc) {
+  Job job{doc.uri, doc.version, doc.generation, doc.latest};
+  if (!settings_.enable) return job;
+  const double megabytes = static_cast<double>(doc.document.text().size()) / (1024.0 * 1024.0);
+  if (megabytes > settings_.max_file_size_mb) {
+    job.not_analysed = fmt::format(
+        "loopsafe: this file is {:.1f} MB, larger than the maxFileSizeMb setting ({} MB); it is not analysed",
+        megabytes, settings_.max_file_size_mb);
+    return job;
+  }
+  const auto config = project_configs_.for_document(doc.path.value_or(std::filesystem::path()));
+  if (config->error && reported_config_errors_.insert(*config->error).second) {
+    const std::string message = "loopsafe: invalid configuration, using defaults: " + *config->error;
+    show_message(message_type::kError, message);
+    log_message(message_type::kError, message);
+  }
+  job.settings = effective_settings(config->settings, settings_);
+  job.relative_path = doc.path ? relative_to(*doc.path, config->base) : last_segment(doc.uri);
+  const auto start = Clock::now();
+  job.source = doc.document.parse(verify_incremental_);
+  job.parse_ms = milliseconds_since(start);
+  return job;
+}
+
+AnalysisResult Server::run_job(const Job& job) {
+  AnalysisResult result;
+  result.uri = job.uri;
+  result.version = job.version;
+  result.generation = job.generation;
+  result.source = job.source;
+  result.not_analysed = job.not_analysed;
+  result.settings = job.settings;
+  result.relative_path = job.relative_path;
+  if (!job.source) return result;
+  const auto start = Clock::now();
+  try {
+    CheckResult checked = check_file(*job.source, job.settings, job.relative_path);
+    result.findings = std::move(checked.findings);
+  } catch (const std::exception& e) {
+    spdlog::error("analysis of {} failed: {}", job.uri, e.what());
+  }
+  result.milliseconds = job.parse_ms + milliseconds_since(start);
+  spdlog::debug("analysed {} v{} in {:.1f} ms: {} finding(s)", job.uri, job.version, result.milliseconds,
+                result.findings.size());
+  return result;
+}
+
+void Server::submit(OpenDocument& doc) {
+  Job job = make_job(doc);
+  if (!job.source) {
+    finish(std::make_shared<const AnalysisResult>(run_job(job)));
+    return;
+  }
+  asio::post(worker_, [this, job = std::move(job)] {
+    if (job.latest->load() != job.generation) return;  // a newer version is on its way
+    auto result = std::make_shared<const AnalysisResult>(run_job(job));
+    asio::post(io_, [this, result] { finish(result); });
+  });
+}
+
+void Server::finish(std::shared_ptr<const AnalysisResult> result) {
+  OpenDocument* doc = find_document(result->uri);
+  if (!doc || doc->generation != result->generation) return;                     // stale
+  if (doc->analysis && doc->analysis->generation == result->generation) return;  // made on demand already
+  doc->analysis = std::move(result);
+  doc->last_analysis_ms = doc->analysis->milliseconds;
+  if (!client_.pull_diagnostics) publish(*doc);
+  for (const auto& [id, previous] : std::exchange(doc->waiting_pulls, {}))
+    reply(id, pull_report(*doc, previous));
+}
+
+std::shared_ptr<const AnalysisResult> Server::current_analysis(OpenDocument& doc) {
+  if (!doc.analysis || doc.analysis->generation != doc.generation)
+    finish(std::make_shared<const AnalysisResult>(run_job(make_job(doc))));
+  return doc.analysis;
+}
+
+void Server::publish(const OpenDocument& doc) {
+  notify("textDocument/publishDiagnostics",
+         {{"uri", doc.uri},
+          {"version", doc.analysis->version},
+          {"diagnostics", to_diagnostics(*doc.analysis, client_, settings_)}});
+}
+
+json Server::pull_report(const OpenDocument& doc, const json& previous_result_id) const {
+  const std::string result_id = std::to_string(doc.analysis->generation);
+  if (previous_result_id == result_id) return {{"kind", "unchanged"}, {"resultId", result_id}};
+  return {{"kind", "full"},
+          {"resultId", result_id},
+          {"items", to_diagnostics(*doc.analysis, client_, settings_)}};
+}
+
+void Server::pull_diagnostics(OpenDocument& doc, const json& id, const json& previous_result_id) {
+  if (doc.analysis && doc.analysis->generation == doc.generation) {
+    reply(id, pull_report(doc, previous_result_id));
+    return;
+  }
+  doc.waiting_pulls.emplace_back(id, previous_result_id);
+}
+
+// --- entry point ---------------------------------------------------------------------------------
+
+void run_stdio_server() {
+  std::signal(SIGPIPE, SIG_IGN);
+  auto logger = spdlog::stderr_logger_mt("loopsafe");
+  logger->set_pattern("[%H:%M:%S.%e] [loopsafe] [%l] %v");
+  logger->flush_on(spdlog::level::trace);
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::info);
+  // Never destroyed: the reader thread may still be blocked reading when the process ends.
+  auto* out = new MessageWriter(STDOUT_FILENO);
+  auto* server = new Server(*out);
+  const int code = server->run(STDIN_FILENO);
+  spdlog::default_logger()->flush();
+  std::_Exit(code);
+}
+
+}  // namespace loopsafe::server

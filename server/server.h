@@ -1,0 +1,132 @@
+#pragma once
+// The language server's core. One asio io_context thread owns all state (documents, settings,
+// pending requests): the reader thread posts every message to it, analysis runs on a worker and posts
+// its result back, and the newest version wins. Handlers (server/handlers/) run on the io thread.
+#include <asio.hpp>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "server/analysis_result.h"
+#include "server/capabilities.h"
+#include "server/document.h"
+#include "server/project_config.h"
+#include "server/protocol.h"
+#include "server/settings.h"
+#include "server/transport/message_writer.h"
+
+namespace loopsafe::server {
+
+struct OpenDocument {
+  OpenDocument(asio::io_context& io, std::string uri_, int version_, std::string text)
+      : uri(std::move(uri_)), version(version_), document(std::move(text)), debounce(io) {}
+
+  std::string uri;
+  int version;
+  Document document;
+  std::optional<std::filesystem::path> path;  // for file:// documents
+  uint64_t generation = 0;                    // changes with the text and with settings
+  std::shared_ptr<std::atomic<uint64_t>> latest = std::make_shared<std::atomic<uint64_t>>(0);
+  std::shared_ptr<const AnalysisResult> analysis;  // the latest result, maybe of an older generation
+  asio::steady_timer debounce;
+  double last_analysis_ms = 0;
+  // textDocument/diagnostic requests (id, previousResultId) waiting for this generation's analysis.
+  std::vector<std::pair<json, json>> waiting_pulls;
+};
+
+class Server {
+ public:
+  explicit Server(MessageWriter& out);
+  // Serves until `exit` or the end of input; returns the process exit code.
+  int run(int input_fd);
+
+  // --- for handlers ----------------------------------------------------------------------------
+  const ClientCapabilities& client() const { return client_; }
+  const ServerSettings& settings() const { return settings_; }
+  bool initialized() const { return initialized_; }
+
+  void reply(const json& id, json result);
+  void reply_error(const json& id, int code, const std::string& message);
+  void notify(const std::string& method, json params);
+  // A request to the client; `on_response` gets the result, or null and the error.
+  void request(const std::string& method, json params,
+               std::function<void(const json&, const json&)> on_response);
+  void log_message(int type, const std::string& message);
+  void show_message(int type, const std::string& message);
+
+  // Lifecycle.
+  void initialize(ClientCapabilities client, const json& initialization_options);
+  void after_initialized();
+  void shutdown() { shutdown_requested_ = true; }
+  void exit();
+  void cancel(const json& id);
+
+  // Documents.
+  OpenDocument* find_document(const std::string& uri);
+  OpenDocument& open_document(const std::string& uri, int version, std::string text);
+  void close_document(const std::string& uri);
+  // After the text changed: a new generation, analysed after the debounce (at once with `immediate`).
+  void document_changed(OpenDocument& doc, bool immediate);
+  // The analysis of the document's current text and settings, made now on this thread if the latest
+  // one is older. Edits must never be computed from an older version.
+  std::shared_ptr<const AnalysisResult> current_analysis(OpenDocument& doc);
+  // Answers a pull request now when the current generation is analysed, else when it is.
+  void pull_diagnostics(OpenDocument& doc, const json& id, const json& previous_result_id);
+
+  // Settings.
+  void apply_settings(const json& sent, bool from_initialization_options);
+  void request_configuration();
+  void reload_project_configs();
+
+ private:
+  void dispatch(const json& message);
+  void dispatch_request(const json& id, const std::string& method, const json& params);
+  void dispatch_notification(const std::string& method, const json& params);
+  void handle_response(const json& message);
+
+  void submit(OpenDocument& doc);
+  struct Job;
+  Job make_job(OpenDocument& doc);
+  static AnalysisResult run_job(const Job& job);
+  void finish(std::shared_ptr<const AnalysisResult> result);
+  void publish(const OpenDocument& doc);
+  json pull_report(const OpenDocument& doc, const json& previous_result_id) const;
+  void settings_changed();
+  int debounce_ms(const OpenDocument& doc) const;
+
+  MessageWriter& out_;
+  asio::io_context io_;
+  asio::thread_pool worker_{1};
+  bool verify_incremental_ = false;
+
+  bool initialized_ = false;  // initialize answered
+  bool shutdown_requested_ = false;
+  int exit_code_ = 1;
+  ClientCapabilities client_;
+  ServerSettings settings_;
+  json initialization_settings_ = json::object();
+  ProjectConfigs project_configs_;
+  std::set<std::string> reported_config_errors_;
+
+  std::map<std::string, std::unique_ptr<OpenDocument>> documents_;
+  uint64_t next_generation_ = 0;
+
+  std::set<std::string> open_requests_;  // ids (dumped) of client requests not answered yet
+  std::mutex cancelled_mutex_;
+  std::set<std::string> cancelled_;  // written by the reader thread as cancellations arrive
+  int next_request_id_ = 1;
+  std::map<int, std::function<void(const json&, const json&)>> pending_client_requests_;
+};
+
+// `loopsafe server`: serves stdin/stdout, logs to stderr, and ends the process.
+[[noreturn]] void run_stdio_server();
+
+}  // namespace loopsafe::server

@@ -1,0 +1,20 @@
+#pragma once
+// Writes framed JSON-RPC messages to the output. Any thread may call write(): one mutex serialises the
+// messages, so two are never interleaved.
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+namespace loopsafe::server {
+
+class MessageWriter {
+ public:
+  explicit MessageWriter(int fd) : fd_(fd) {}
+  void write(const nlohmann::json& message);
+
+ private:
+  std::mutex mutex_;
+  int fd_;
+  bool broken_ = false;  // the client closed its end: drop further output quietly
+};
+
+}  // namespace loopsafe::server
