@@ -17,8 +17,6 @@
 namespace loopsafe::server {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 double milliseconds_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
@@ -58,7 +56,9 @@ int Server::run(int input_fd) {
         std::lock_guard lock(cancelled_mutex_);
         if (id.is_string() || id.is_number_integer()) cancelled_.insert(id.dump());
       }
-      asio::post(io_, [this, message = std::move(message)] { dispatch(message); });
+      asio::post(io_, [this, message = std::move(message), received = Clock::now()] {
+        dispatch(message, received);
+      });
     };
     callbacks.on_bad_message = [this](int code, std::string text) {
       asio::post(io_, [this, code, text = std::move(text)] { reply_error(nullptr, code, text); });
@@ -112,7 +112,8 @@ void Server::show_message(int type, const std::string& message) {
   notify("window/showMessage", {{"type", type}, {"message", message}});
 }
 
-void Server::dispatch(const json& message) {
+void Server::dispatch(const json& message, Clock::time_point received) {
+  received_ = received;
   if (!message.is_object()) {
     reply_error(nullptr, error_code::kInvalidRequest, "Invalid Request: expected a JSON-RPC object");
     return;
@@ -331,6 +332,7 @@ int Server::debounce_ms(const OpenDocument& doc) const {
 
 void Server::document_changed(OpenDocument& doc, bool immediate) {
   doc.generation = ++next_generation_;
+  if (!doc.pending_since) doc.pending_since = received_;
   doc.latest->store(doc.generation);
   // Posted, not run: changes already queued behind this one supersede it before anything is parsed.
   const auto analyse = [this, uri = doc.uri, generation = doc.generation] {
@@ -415,6 +417,10 @@ void Server::finish(std::shared_ptr<const AnalysisResult> result) {
   if (doc->analysis && doc->analysis->generation == result->generation) return;  // made on demand already
   doc->analysis = std::move(result);
   doc->last_analysis_ms = doc->analysis->milliseconds;
+  if (doc->pending_since) {
+    spdlog::debug("{} v{} ready {:.3f} ms after its change arrived", doc->uri, doc->version,
+                  milliseconds_since(*std::exchange(doc->pending_since, std::nullopt)));
+  }
   if (!client_.pull_diagnostics) publish(*doc);
   for (const auto& [id, previous] : std::exchange(doc->waiting_pulls, {}))
     reply(id, pull_report(*doc, previous));

@@ -25,6 +25,8 @@
 
 namespace loopsafe::server {
 
+using Clock = std::chrono::steady_clock;
+
 struct OpenDocument {
   OpenDocument(asio::io_context& io, std::string uri_, int version_, std::string text)
       : uri(std::move(uri_)), version(version_), document(std::move(text)), debounce(io) {}
@@ -38,6 +40,8 @@ struct OpenDocument {
   std::shared_ptr<const AnalysisResult> analysis;  // the latest result, maybe of an older generation
   asio::steady_timer debounce;
   double last_analysis_ms = 0;
+  // When the oldest change not yet analysed arrived: what the keystroke latency is measured from.
+  std::optional<Clock::time_point> pending_since;
   // textDocument/diagnostic requests (id, previousResultId) waiting for this generation's analysis.
   std::vector<std::pair<json, json>> waiting_pulls;
 };
@@ -87,7 +91,7 @@ class Server {
   void reload_project_configs();
 
  private:
-  void dispatch(const json& message);
+  void dispatch(const json& message, Clock::time_point received);
   void dispatch_request(const json& id, const std::string& method, const json& params);
   void dispatch_notification(const std::string& method, const json& params);
   void handle_response(const json& message);
@@ -106,6 +110,7 @@ class Server {
   asio::io_context io_;
   asio::thread_pool worker_{1};
   bool verify_incremental_ = false;
+  Clock::time_point received_;  // when the message being dispatched was read
 
   bool initialized_ = false;  // initialize answered
   bool shutdown_requested_ = false;
