@@ -52,27 +52,43 @@ void Document::replace_all(std::string text) {
   parsed_.reset();
 }
 
-std::shared_ptr<const SourceFile> Document::parse(bool verify) {
-  if (parsed_) return parsed_;
-  const bool incremental = tree_ != nullptr;
-  auto parsed = incremental ? std::make_shared<const SourceFile>(text_, tree_.get())
-                            : std::make_shared<const SourceFile>(text_);
+Document::Snapshot Document::snapshot() const {
+  if (parsed_) return {{}, nullptr, parsed_};
+  return {text_, TreePtr(tree_ ? ts_tree_copy(tree_.get()) : nullptr), nullptr};
+}
+
+std::shared_ptr<const SourceFile> Document::parse(Snapshot snapshot, bool verify) {
+  if (snapshot.parsed) return snapshot.parsed;
+  const bool incremental = snapshot.edited_tree != nullptr;
+  auto parsed = incremental
+                    ? std::make_shared<const SourceFile>(std::move(snapshot.text), snapshot.edited_tree.get())
+                    : std::make_shared<const SourceFile>(std::move(snapshot.text));
   if (verify && incremental) {
-    const TreePtr fresh = parse_python(text_);
+    const TreePtr fresh = parse_python(parsed->text());
     const std::string expected = sexp(fresh.get());
     if (sexp(parsed->tree()) != expected) {
       // Error recovery may legitimately differ between an incremental and a fresh parse.
       if (!ts_node_has_error(ts_tree_root_node(fresh.get()))) {
         spdlog::critical("incremental parse differs from a fresh parse of the same text ({} bytes)",
-                         text_.size());
+                         parsed->text().size());
         std::abort();
       }
       spdlog::debug("incremental parse of broken code differs from a fresh parse (error recovery)");
     }
   }
+  return parsed;
+}
+
+void Document::adopt(std::shared_ptr<const SourceFile> parsed) {
+  if (parsed_ == parsed) return;
   tree_ = parsed->copy_tree();
   parsed_ = std::move(parsed);
-  return parsed_;
+}
+
+std::shared_ptr<const SourceFile> Document::parse_now(bool verify) {
+  auto parsed = parse(snapshot(), verify);
+  adopt(parsed);
+  return parsed;
 }
 
 }  // namespace loopsafe::server

@@ -26,9 +26,22 @@ class Document {
   void edit(uint32_t start, uint32_t end, std::string_view new_text);
   void replace_all(std::string text);
 
-  // The current text parsed, as a snapshot analysis can keep. With `verify`, an incremental parse is
-  // compared with a fresh one, and a difference on valid code aborts: it would be a bug in our edits.
-  std::shared_ptr<const SourceFile> parse(bool verify);
+  // What parsing the current text needs, taken on the thread that owns the document and parsed on any
+  // other: a copy of the text and of the edited tree (tree-sitter trees are copied in O(1) and may then
+  // be used on another thread), or the parse already made for this text.
+  struct Snapshot {
+    std::string text;
+    TreePtr edited_tree;  // null: parse from scratch
+    std::shared_ptr<const SourceFile> parsed;
+  };
+  Snapshot snapshot() const;
+  // With `verify`, an incremental parse is compared with a fresh one, and a difference on valid code
+  // aborts: it would be a bug in our edits.
+  static std::shared_ptr<const SourceFile> parse(Snapshot snapshot, bool verify);
+  // Keeps `parsed` (made from a snapshot of the current text) as the base of the next incremental parse.
+  void adopt(std::shared_ptr<const SourceFile> parsed);
+  // snapshot(), parse() and adopt() at once, on this thread.
+  std::shared_ptr<const SourceFile> parse_now(bool verify);
 
  private:
   std::string text_;

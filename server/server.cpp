@@ -33,11 +33,11 @@ struct Server::Job {
   int version = 0;
   uint64_t generation = 0;
   std::shared_ptr<std::atomic<uint64_t>> latest;
-  std::shared_ptr<const SourceFile> source;  // null: nothing to analyse
+  std::optional<Document::Snapshot> snapshot;  // absent: nothing to analyse
+  bool verify = false;
   Settings settings;
   std::string relative_path;
   std::optional<std::string> not_analysed;
-  double parse_ms = 0;
 };
 
 Server::Server(MessageWriter& out) : out_(out) {
@@ -276,10 +276,42 @@ void Server::apply_settings(const json& sent, bool from_initialization_options) 
 
 void Server::request_configuration() {
   if (!client_.configuration) return;
-  request("workspace/configuration", {{"items", {{{"section", "loopsafe"}}}}},
-          [this](const json& result, const json&) {
-            apply_settings(result.is_array() && !result.empty() ? result[0] : json(), false);
+  // The first item is the global configuration; then one per workspace folder, scoped to it.
+  json items = json::array({{{"section", "loopsafe"}}});
+  for (const std::string& folder : workspace_folders_)
+    items.push_back({{"scopeUri", folder}, {"section", "loopsafe"}});
+  request("workspace/configuration", {{"items", std::move(items)}},
+          [this, folders = workspace_folders_](const json& result, const json&) {
+            const bool answered = result.is_array() && !result.empty();
+            folder_settings_.clear();
+            for (size_t i = 0; answered && i < folders.size() && i + 1 < result.size(); ++i) {
+              ServerSettings folder;
+              std::vector<std::string> problems;
+              overlay_settings(folder, initialization_settings_, problems);
+              overlay_settings(folder, settings_object(result[i + 1]), problems);
+              for (const std::string& problem : problems)
+                log_message(message_type::kWarning, "loopsafe (" + folders[i] + "): " + problem);
+              folder_settings_[folders[i]] = std::move(folder);
+            }
+            apply_settings(answered ? result[0] : json(), false);
           });
+}
+
+void Server::set_workspace_folders(std::vector<std::string> folder_uris) {
+  for (std::string& uri : folder_uris)
+    if (!uri.empty() && uri.back() != '/') uri += '/';
+  workspace_folders_ = std::move(folder_uris);
+}
+
+const ServerSettings& Server::settings_for(const OpenDocument& doc) const {
+  const ServerSettings* best = &settings_;
+  size_t best_length = 0;
+  for (const auto& [folder, settings] : folder_settings_)
+    if (doc.uri.starts_with(folder) && folder.size() > best_length) {
+      best = &settings;
+      best_length = folder.size();
+    }
+  return *best;
 }
 
 void Server::settings_changed() {
@@ -326,7 +358,7 @@ void Server::close_document(const std::string& uri) {
 }
 
 int Server::debounce_ms(const OpenDocument& doc) const {
-  if (settings_.debounce_ms) return *settings_.debounce_ms;
+  if (const auto fixed = settings_for(doc).debounce_ms) return *fixed;
   return static_cast<int>(std::clamp(2 * doc.last_analysis_ms, 0.0, 500.0));
 }
 
@@ -353,12 +385,13 @@ void Server::document_changed(OpenDocument& doc, bool immediate) {
 
 Server::Job Server::make_job(OpenDocument& doc) {
   Job job{doc.uri, doc.version, doc.generation, doc.latest};
-  if (!settings_.enable) return job;
+  const ServerSettings& editor = settings_for(doc);
+  if (!editor.enable) return job;
   const double megabytes = static_cast<double>(doc.document.text().size()) / (1024.0 * 1024.0);
-  if (megabytes > settings_.max_file_size_mb) {
+  if (megabytes > editor.max_file_size_mb) {
     job.not_analysed = fmt::format(
         "loopsafe: this file is {:.1f} MB, larger than the maxFileSizeMb setting ({} MB); it is not analysed",
-        megabytes, settings_.max_file_size_mb);
+        megabytes, editor.max_file_size_mb);
     return job;
   }
   const auto config = project_configs_.for_document(doc.path.value_or(std::filesystem::path()));
@@ -367,46 +400,46 @@ Server::Job Server::make_job(OpenDocument& doc) {
     show_message(message_type::kError, message);
     log_message(message_type::kError, message);
   }
-  job.settings = effective_settings(config->settings, settings_);
+  job.settings = effective_settings(config->settings, editor);
   job.relative_path = doc.path ? relative_to(*doc.path, config->base) : last_segment(doc.uri);
-  const auto start = Clock::now();
-  job.source = doc.document.parse(verify_incremental_);
-  job.parse_ms = milliseconds_since(start);
+  job.snapshot = doc.document.snapshot();
+  job.verify = verify_incremental_;
   return job;
 }
 
-AnalysisResult Server::run_job(const Job& job) {
+AnalysisResult Server::run_job(Job job) {
   AnalysisResult result;
   result.uri = job.uri;
   result.version = job.version;
   result.generation = job.generation;
-  result.source = job.source;
   result.not_analysed = job.not_analysed;
   result.settings = job.settings;
   result.relative_path = job.relative_path;
-  if (!job.source) return result;
+  if (!job.snapshot) return result;
   const auto start = Clock::now();
+  result.source = Document::parse(std::move(*job.snapshot), job.verify);
   try {
-    CheckResult checked = check_file(*job.source, job.settings, job.relative_path);
+    CheckResult checked = check_file(*result.source, job.settings, job.relative_path);
     result.findings = std::move(checked.findings);
   } catch (const std::exception& e) {
     spdlog::error("analysis of {} failed: {}", job.uri, e.what());
   }
-  result.milliseconds = job.parse_ms + milliseconds_since(start);
+  result.milliseconds = milliseconds_since(start);
   spdlog::debug("analysed {} v{} in {:.1f} ms: {} finding(s)", job.uri, job.version, result.milliseconds,
                 result.findings.size());
   return result;
 }
 
 void Server::submit(OpenDocument& doc) {
-  Job job = make_job(doc);
-  if (!job.source) {
-    finish(std::make_shared<const AnalysisResult>(run_job(job)));
+  auto job = std::make_shared<Job>(make_job(doc));
+  if (!job->snapshot) {
+    finish(std::make_shared<const AnalysisResult>(run_job(std::move(*job))));
     return;
   }
-  asio::post(worker_, [this, job = std::move(job)] {
-    if (job.latest->load() != job.generation) return;  // a newer version is on its way
-    auto result = std::make_shared<const AnalysisResult>(run_job(job));
+  // Parsing happens on the worker too: a large reparse never holds up requests about other documents.
+  asio::post(worker_, [this, job] {
+    if (job->latest->load() != job->generation) return;  // a newer version is on its way
+    auto result = std::make_shared<const AnalysisResult>(run_job(std::move(*job)));
     asio::post(io_, [this, result] { finish(result); });
   });
 }
@@ -415,6 +448,7 @@ void Server::finish(std::shared_ptr<const AnalysisResult> result) {
   OpenDocument* doc = find_document(result->uri);
   if (!doc || doc->generation != result->generation) return;                     // stale
   if (doc->analysis && doc->analysis->generation == result->generation) return;  // made on demand already
+  if (result->source) doc->document.adopt(result->source);
   doc->analysis = std::move(result);
   doc->last_analysis_ms = doc->analysis->milliseconds;
   if (doc->pending_since) {
@@ -436,7 +470,7 @@ void Server::publish(const OpenDocument& doc) {
   notify("textDocument/publishDiagnostics",
          {{"uri", doc.uri},
           {"version", doc.analysis->version},
-          {"diagnostics", to_diagnostics(*doc.analysis, client_, settings_)}});
+          {"diagnostics", to_diagnostics(*doc.analysis, client_, settings_for(doc))}});
 }
 
 json Server::pull_report(const OpenDocument& doc, const json& previous_result_id) const {
@@ -444,7 +478,7 @@ json Server::pull_report(const OpenDocument& doc, const json& previous_result_id
   if (previous_result_id == result_id) return {{"kind", "unchanged"}, {"resultId", result_id}};
   return {{"kind", "full"},
           {"resultId", result_id},
-          {"items", to_diagnostics(*doc.analysis, client_, settings_)}};
+          {"items", to_diagnostics(*doc.analysis, client_, settings_for(doc))}};
 }
 
 void Server::pull_diagnostics(OpenDocument& doc, const json& id, const json& previous_result_id) {

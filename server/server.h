@@ -54,7 +54,10 @@ class Server {
 
   // --- for handlers ----------------------------------------------------------------------------
   const ClientCapabilities& client() const { return client_; }
+  // The settings without a workspace folder (initializationOptions, then the global configuration).
   const ServerSettings& settings() const { return settings_; }
+  // The settings of the workspace folder holding the document (the deepest one), else the global ones.
+  const ServerSettings& settings_for(const OpenDocument& doc) const;
   bool initialized() const { return initialized_; }
 
   void reply(const json& id, json result);
@@ -88,6 +91,8 @@ class Server {
   // Settings.
   void apply_settings(const json& sent, bool from_initialization_options);
   void request_configuration();
+  const std::vector<std::string>& workspace_folders() const { return workspace_folders_; }
+  void set_workspace_folders(std::vector<std::string> folder_uris);
   void reload_project_configs();
 
  private:
@@ -99,7 +104,7 @@ class Server {
   void submit(OpenDocument& doc);
   struct Job;
   Job make_job(OpenDocument& doc);
-  static AnalysisResult run_job(const Job& job);
+  static AnalysisResult run_job(Job job);
   void finish(std::shared_ptr<const AnalysisResult> result);
   void publish(const OpenDocument& doc);
   json pull_report(const OpenDocument& doc, const json& previous_result_id) const;
@@ -118,6 +123,8 @@ class Server {
   ClientCapabilities client_;
   ServerSettings settings_;
   json initialization_settings_ = json::object();
+  std::vector<std::string> workspace_folders_;             // uris
+  std::map<std::string, ServerSettings> folder_settings_;  // by folder uri, from workspace/configuration
   ProjectConfigs project_configs_;
   std::set<std::string> reported_config_errors_;
 

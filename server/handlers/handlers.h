@@ -27,6 +27,7 @@ void did_save(Server& server, const json& params);
 void did_close(Server& server, const json& params);
 void did_change_configuration(Server& server, const json& params);
 void did_change_watched_files(Server& server, const json& params);
+void did_change_workspace_folders(Server& server, const json& params);
 void cancel_request(Server& server, const json& params);
 void set_trace(Server& server, const json& params);
 

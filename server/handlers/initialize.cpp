@@ -4,11 +4,30 @@
 #include "server/server.h"
 
 namespace loopsafe::server::handlers {
+namespace {
+
+// `workspaceFolders` when the client sent them, else the older `rootUri`.
+std::vector<std::string> workspace_folder_uris(const json& params) {
+  std::vector<std::string> uris;
+  const json& folders = optional_member(params, "workspaceFolders");
+  if (folders.is_array()) {
+    for (const json& folder : folders)
+      if (const json& uri = optional_member(folder, "uri"); uri.is_string())
+        uris.push_back(uri.get<std::string>());
+    return uris;
+  }
+  if (const json& root = optional_member(params, "rootUri"); root.is_string())
+    uris.push_back(root.get<std::string>());
+  return uris;
+}
+
+}  // namespace
 
 void initialize(Server& server, const json& id, const json& params) {
   if (!params.is_object()) throw InvalidParams("initialize needs a params object");
   server.initialize(read_client_capabilities(optional_member(params, "capabilities")),
                     optional_member(params, "initializationOptions"));
+  server.set_workspace_folders(workspace_folder_uris(params));
   const ClientCapabilities& client = server.client();
   json capabilities = {
       {"positionEncoding", encoding_name(client.encoding)},
@@ -16,6 +35,7 @@ void initialize(Server& server, const json& id, const json& params) {
       {"codeActionProvider",
        {{"codeActionKinds", {"quickfix", "source.fixAll.loopsafe"}}, {"resolveProvider", false}}},
       {"hoverProvider", true},
+      {"workspace", {{"workspaceFolders", {{"supported", true}, {"changeNotifications", true}}}}},
   };
   if (client.pull_diagnostics)
     capabilities["diagnosticProvider"] = {

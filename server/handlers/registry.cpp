@@ -25,6 +25,7 @@ NotificationHandler find_notification_handler(const std::string& method) {
       {"textDocument/didClose", did_close},
       {"workspace/didChangeConfiguration", did_change_configuration},
       {"workspace/didChangeWatchedFiles", did_change_watched_files},
+      {"workspace/didChangeWorkspaceFolders", did_change_workspace_folders},
       {"$/cancelRequest", cancel_request},
       {"$/setTrace", set_trace},
   };

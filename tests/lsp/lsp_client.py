@@ -61,7 +61,8 @@ class LspClient:
         self.closed = False
         self.killed = False
         self.encoding = "utf-16"
-        # What the client answers to workspace/configuration (section "loopsafe").
+        # What the client answers to workspace/configuration (section "loopsafe"): a value, or a
+        # function of the requested item.
         self.configuration: Any = None
         self.server_requests: List[Message] = []
         self._ids = itertools.count(1)
@@ -110,7 +111,9 @@ class LspClient:
         self.server_requests.append(message)
         result: Any = None
         if message["method"] == "workspace/configuration":
-            result = [self.configuration for _ in message["params"]["items"]]
+            # A callable answers per item (each may carry a workspace folder's `scopeUri`).
+            answer = self.configuration if callable(self.configuration) else (lambda item: self.configuration)
+            result = [answer(item) for item in message["params"]["items"]]
         self.send({"jsonrpc": "2.0", "id": message["id"], "result": result})
 
     def send_raw(self, data: bytes) -> None:
@@ -200,13 +203,19 @@ class LspClient:
     # --- LSP ----------------------------------------------------------------------------------
 
     def initialize(
-        self, capabilities: Optional[Message] = None, initialization_options: Any = None, root: Optional[Path] = None
+        self,
+        capabilities: Optional[Message] = None,
+        initialization_options: Any = None,
+        root: Optional[Path] = None,
+        folders: Optional[List[Path]] = None,
     ) -> Message:
         params: Message = {"processId": os.getpid(), "capabilities": capabilities if capabilities is not None else default_capabilities()}
         if initialization_options is not None:
             params["initializationOptions"] = initialization_options
         if root is not None:
             params["rootUri"] = root.as_uri()
+        if folders is not None:
+            params["workspaceFolders"] = [{"uri": f.as_uri(), "name": f.name} for f in folders]
         result = self.result("initialize", params)
         self.encoding = result["capabilities"].get("positionEncoding", "utf-16")
         self.notify("initialized", {})

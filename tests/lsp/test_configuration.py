@@ -148,3 +148,32 @@ def test_watched_pyproject_changes_recheck_open_documents(start_server, tmp_path
 def test_no_registration_without_dynamic_registration_support(server):
     assert server.request("shutdown")["result"] is None
     assert all(m.get("method") != "client/registerCapability" for m in server.messages)
+
+
+def test_each_workspace_folder_has_its_own_settings(start_server, tmp_path):
+    strict, relaxed, added = (tmp_path / name for name in ("strict", "relaxed", "added"))
+    for folder in (strict, relaxed, added):
+        folder.mkdir()
+    client = start_server()
+    # Like VS Code: per-folder answers for items scoped to a folder, the user's settings otherwise.
+    by_folder = {relaxed.as_uri() + "/": {"ignore": ["ASYNC251"]}, added.as_uri() + "/": {"ignore": ["ASYNC210"]}}
+    client.configuration = lambda item: by_folder.get(item.get("scopeUri", ""), {})
+    result = client.initialize(default_capabilities(workspace={"configuration": True}), folders=[strict, relaxed])
+    assert result["capabilities"]["workspace"]["workspaceFolders"]["supported"] is True
+    request = client.wait_for(lambda m: m.get("method") == "workspace/configuration", what="workspace/configuration")
+    assert [item.get("scopeUri") for item in request["params"]["items"]] == [
+        None, strict.as_uri() + "/", relaxed.as_uri() + "/"]
+    documents = {folder: (folder / "app.py").as_uri() for folder in (strict, relaxed, added)}
+    for uri in documents.values():
+        client.open(uri, TWO_RULES)
+    assert codes(client.diagnostics(documents[strict], 1)) == ["ASYNC210", "ASYNC251"]
+    # The answer to workspace/configuration may come after the open: settings then re-check the document.
+    published_for = lambda uri, expected: client.wait_for(
+        lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
+        and codes(m["params"]["diagnostics"]) == expected, what=f"{expected} for {uri}")
+    published_for(documents[relaxed], ["ASYNC210"])
+    # A folder added later is asked for its settings too; its open document is re-checked with them.
+    assert codes(client.diagnostics(documents[added], 1)) == ["ASYNC210", "ASYNC251"]
+    client.notify("workspace/didChangeWorkspaceFolders",
+                  {"event": {"added": [{"uri": added.as_uri(), "name": "added"}], "removed": []}})
+    published_for(documents[added], ["ASYNC251"])
