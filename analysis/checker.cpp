@@ -16,9 +16,16 @@ CheckResult check_file(const SourceFile& file, const Settings& settings, std::st
     result.skipped = true;
     return result;
   }
+  result.findings = run_rules(file, facts, settings, relative_path);
+  return result;
+}
+
+std::vector<Finding> run_rules(const SourceFile& file, const FileFacts& facts, const Settings& settings,
+                               std::string_view relative_path, bool* incomplete) {
   const Resolver resolver(file, facts);
   RuleContext ctx{file, facts, resolver, settings, FixContext{file, facts, settings}, {}, {}};
   for (Rule rule : all_rules()) rule(ctx);
+  if (incomplete) *incomplete = resolver.incomplete();
 
   std::vector<Finding>& findings = ctx.findings;
   std::erase_if(findings, [&](const Finding& f) {
@@ -26,11 +33,14 @@ CheckResult check_file(const SourceFile& file, const Settings& settings, std::st
   });
   apply_noqa(file, facts, findings);
   for (Finding& f : findings) f.severity = settings.severity_of(f.code);
+  sort_findings(findings);
+  return std::move(findings);
+}
+
+void sort_findings(std::vector<Finding>& findings) {
   std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
     return a.start != b.start ? a.start < b.start : a.code < b.code;
   });
-  result.findings = std::move(findings);
-  return result;
 }
 
 std::vector<TextEdit> add_noqa_edits(const SourceFile& file, const std::vector<Finding>& findings,

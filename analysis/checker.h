@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "analysis/config.h"
+#include "analysis/facts.h"
 #include "analysis/finding.h"
 #include "analysis/source_file.h"
 
@@ -16,6 +17,14 @@ struct CheckResult {
 
 // `relative_path` (slash-separated, relative to the config's directory) selects per-file-ignores.
 CheckResult check_file(const SourceFile& file, const Settings& settings, std::string_view relative_path);
+
+// The rules over facts already collected: findings filtered by settings and noqa, graded, ordered.
+// `incomplete` is set when resolution needed a function body the facts skipped.
+std::vector<Finding> run_rules(const SourceFile& file, const FileFacts& facts, const Settings& settings,
+                               std::string_view relative_path, bool* incomplete = nullptr);
+
+// The order findings are reported in.
+void sort_findings(std::vector<Finding>& findings);
 
 // Edits adding `# noqa: CODE` for every finding (for `--add-noqa`).
 std::vector<TextEdit> add_noqa_edits(const SourceFile& file, const std::vector<Finding>& findings,

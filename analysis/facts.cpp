@@ -1,5 +1,8 @@
 #include "analysis/facts.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "analysis/syntax.h"
 
 namespace loopsafe {
@@ -31,7 +34,8 @@ struct StackEntry {
 
 class FactCollector {
  public:
-  explicit FactCollector(const SourceFile& file) : file_(file) {}
+  FactCollector(const SourceFile& file, const std::vector<uint32_t>* skip_bodies)
+      : file_(file), skip_bodies_(skip_bodies) {}
 
   FileFacts run() {
     facts_.scopes.push_back(Scope{ScopeKind::Module, -1, -1, {}});
@@ -45,7 +49,7 @@ class FactCollector {
     TSTreeCursor cursor = ts_tree_cursor_new(root);
     enter(root, nullptr);
     for (;;) {
-      if (ts_tree_cursor_goto_first_child(&cursor)) {
+      if (std::exchange(descend_, true) && ts_tree_cursor_goto_first_child(&cursor)) {
         enter(ts_tree_cursor_current_node(&cursor), &cursor);
         continue;
       }
@@ -114,6 +118,14 @@ class FactCollector {
     const StackEntry* parent = parent_entry();
     WalkState state = parent ? parent->state : WalkState{};
     const NodeKind kind = kind_of(node);
+    if (skip_bodies_ && parent && parent->kind == NodeKind::FunctionDefinition &&
+        std::binary_search(skip_bodies_->begin(), skip_bodies_->end(), ts_node_start_byte(node))) {
+      FunctionInfo& fn = facts_.functions[parent->own_function];
+      fn.body_skipped = true;
+      fn.yields_known = false;
+      if (fn.class_index >= 0) facts_.classes[fn.class_index].has_skipped_method = true;
+      descend_ = false;
+    }
     if (kind == NodeKind::Other || kind == NodeKind::Keyword) {  // most nodes: nothing to learn here
       stack_.push_back(StackEntry{node, kind, state});
       return;
@@ -336,6 +348,13 @@ class FactCollector {
   }
 
   void record_import(TSNode node, NodeKind kind, int scope) {
+    imported_django_ = imported_web_ = false;
+    record_import_names(node, kind, scope);
+    if (facts_.scopes[scope].kind != ScopeKind::Module && (imported_django_ || imported_web_))
+      facts_.local_framework_imports.push_back({ts_node_start_byte(node), imported_django_, imported_web_});
+  }
+
+  void record_import_names(TSNode node, NodeKind kind, int scope) {
     std::string module;
     if (kind == NodeKind::ImportFromStatement) {
       module = text(field(node, "module_name"));
@@ -366,8 +385,8 @@ class FactCollector {
 
   void note_framework(std::string_view module) {
     const auto top = module.substr(0, module.find('.'));
-    if (top == "django") facts_.imports_django = true;
-    if (top == "fastapi" || top == "starlette") facts_.imports_web_framework = true;
+    if (top == "django") facts_.imports_django = imported_django_ = true;
+    if (top == "fastapi" || top == "starlette") facts_.imports_web_framework = imported_web_ = true;
   }
 
   // The `self` of the method whose body is being walked, if any.
@@ -468,15 +487,20 @@ class FactCollector {
   }
 
   const SourceFile& file_;
+  const std::vector<uint32_t>* skip_bodies_;
   FileFacts facts_;
   std::vector<StackEntry> stack_;
   int parameter_count_ = 0;
+  bool descend_ = true;
+  bool imported_django_ = false,
+       imported_web_ = false;  // by the import statement being recorded  // false: the node just entered is
+                               // walked without its children
 };
 
 }  // namespace
 
-FileFacts collect_facts(const SourceFile& file) {
-  return FactCollector(file).run();
+FileFacts collect_facts(const SourceFile& file, const std::vector<uint32_t>* skip_bodies) {
+  return FactCollector(file, skip_bodies).run();
 }
 
 }  // namespace loopsafe

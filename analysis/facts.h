@@ -57,6 +57,10 @@ struct FunctionInfo {
   std::vector<TSNode> decorators;  // the decorator expressions
   std::vector<int> call_sites;     // calls made in its own body
   std::vector<TSNode> returned;    // the expressions of its `return` statements
+  // Its body was not walked (an unchanged function in an incremental check): call_sites, returned,
+  // awaits, yields and the scope's inner bindings are missing, and must not be relied on.
+  bool body_skipped = false;
+  bool yields_known = true;  // false while a skipped body's `yields` is not restored from elsewhere
 };
 
 struct ClassInfo {
@@ -68,6 +72,7 @@ struct ClassInfo {
   std::unordered_map<std::string, int> methods;  // name -> function index
   // `self.x = value` in any method: value nodes with the method scope they are evaluated in.
   std::unordered_map<std::string_view, std::vector<Binding>> instance_attributes;
+  bool has_skipped_method = false;  // instance_attributes may miss some
 };
 
 // Where a call runs: what would be blocked if it blocks.
@@ -100,8 +105,17 @@ struct FileFacts {
   uint32_t header_end = 0;                 // end of the leading comments (for `# loopsafe: skip-file`)
   bool imports_django = false;
   bool imports_web_framework = false;  // fastapi / starlette
+  // Framework imports inside functions (which also set the flags above), by offset: an incremental
+  // check learns from them what a skipped function body contributed.
+  struct LocalImport {
+    uint32_t offset = 0;
+    bool django = false;
+    bool web_framework = false;
+  };
+  std::vector<LocalImport> local_framework_imports;
 };
 
-FileFacts collect_facts(const SourceFile& file);
+// `skip_bodies`: start offsets of function bodies not to walk (sorted), for incremental checks.
+FileFacts collect_facts(const SourceFile& file, const std::vector<uint32_t>* skip_bodies = nullptr);
 
 }  // namespace loopsafe

@@ -26,6 +26,7 @@ struct Fix {
   // applying fixes together, no other fix may edit inside it.
   uint32_t region_start = 0;
   uint32_t region_end = 0;
+  bool operator==(const Fix&) const = default;
 };
 
 struct RelatedLocation {
@@ -33,6 +34,7 @@ struct RelatedLocation {
   uint32_t start = 0;
   uint32_t end = 0;
   std::string message;
+  bool operator==(const RelatedLocation&) const = default;
 };
 
 struct Finding {
@@ -43,6 +45,7 @@ struct Finding {
   Severity severity = Severity::Warning;
   std::vector<RelatedLocation> related;
   std::vector<Fix> fixes;  // the preferred (safest) fix first
+  bool operator==(const Finding&) const = default;
 };
 
 const char* severity_name(Severity severity);

@@ -179,7 +179,12 @@ Value Resolver::call_result(const Value& callee, int depth) const {
       return make(Value::Kind::LocalInstance, facts_.classes[callee.index].name, callee.index);
     case Value::Kind::LocalFunction: {
       const FunctionInfo& fn = facts_.functions[callee.index];
-      if (fn.is_async || fn.yields) return Value::unknown();
+      if (fn.is_async) return Value::unknown();
+      if (fn.body_skipped) {
+        incomplete_ = true;
+        return Value::unknown();
+      }
+      if (fn.yields) return Value::unknown();
       TSNode annotation = field(fn.node, "return_type");
       if (!ts_node_is_null(annotation)) return annotation_type(annotation, fn.defining_scope, depth + 1);
       // No annotation: what a helper like `def data_dir(): return BASE / "data"` returns.
@@ -277,6 +282,12 @@ Value Resolver::attribute_of(const Value& object, const std::string& attribute, 
   }
 }
 
+bool Resolver::is_async_generator(int function) const {
+  const FunctionInfo& fn = facts_.functions[function];
+  if (fn.is_async && !fn.yields_known) incomplete_ = true;
+  return fn.is_async && fn.yields;
+}
+
 Value Resolver::local_class_member(int class_index, const std::string& name, bool instance, int depth) const {
   if (depth > kMaxDepth) return Value::unknown();
   const ClassInfo& cls = facts_.classes[class_index];
@@ -291,6 +302,7 @@ Value Resolver::local_class_member(int class_index, const std::string& name, boo
     return make(Value::Kind::LocalFunction, name, m->second);
   }
   if (instance) {
+    if (cls.has_skipped_method) incomplete_ = true;
     if (const auto a = cls.instance_attributes.find(name); a != cls.instance_attributes.end()) {
       // Several assignments (`self.x = None` then `self.x = Client()`): the first one with a known type.
       for (const Binding& b : a->second) {

@@ -40,6 +40,12 @@ class Resolver {
   // The binding `name` refers to at `offset` in `scope`, or null for a builtin / undefined name.
   const Binding* lookup(std::string_view name, int scope, uint32_t offset) const;
 
+  // Whether a local async function is an async generator (iterated, not awaited).
+  bool is_async_generator(int function) const;
+  // Resolution needed a function body that was not walked (FunctionInfo::body_skipped): its answers
+  // may differ from a full analysis, which the caller must then run instead.
+  bool incomplete() const { return incomplete_; }
+
   const SourceFile& file() const { return file_; }
   const FileFacts& facts() const { return facts_; }
 
@@ -61,6 +67,7 @@ class Resolver {
   mutable std::unordered_map<const Binding*, Value> binding_values_;
   // Several rules ask about the same call; keyed by the call's byte range.
   mutable std::unordered_map<uint64_t, Value> callees_;
+  mutable bool incomplete_ = false;
 };
 
 }  // namespace loopsafe

@@ -9,6 +9,7 @@
 
 #include "analysis/config.h"
 #include "analysis/finding.h"
+#include "analysis/incremental.h"
 #include "analysis/source_file.h"
 
 namespace loopsafe::server {
@@ -23,6 +24,10 @@ struct AnalysisResult {
   Settings settings;                        // the analysis settings used, for fixes that re-check
   std::string relative_path;
   double milliseconds = 0;
+  // For the next version's incremental check: valid under the same settings epoch only.
+  std::shared_ptr<const IncrementalState> incremental;
+  uint64_t settings_epoch = 0;
+  bool reused = false;  // made incrementally from the previous result
 };
 
 }  // namespace loopsafe::server

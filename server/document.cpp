@@ -39,6 +39,7 @@ void Document::edit(uint32_t start, uint32_t end, std::string_view new_text) {
   text_.replace(start, end - start, new_text);
   lines_ = std::make_unique<LineIndex>(text_);
   parsed_.reset();
+  edits_.push_back({start, end, start + static_cast<uint32_t>(new_text.size())});
   if (!tree_) return;
   const auto new_end = start + static_cast<uint32_t>(new_text.size());
   const TSInputEdit ts_edit{edit_start, end, new_end, start_point, old_end_point, point_at(*lines_, new_end)};
@@ -50,11 +51,14 @@ void Document::replace_all(std::string text) {
   lines_ = std::make_unique<LineIndex>(text_);
   tree_.reset();
   parsed_.reset();
+  edits_complete_ = false;
 }
 
 Document::Snapshot Document::snapshot() const {
-  if (parsed_) return {{}, nullptr, parsed_};
-  return {text_, TreePtr(tree_ ? ts_tree_copy(tree_.get()) : nullptr), nullptr};
+  std::optional<std::vector<SourceEdit>> edits;
+  if (edits_complete_) edits = edits_;
+  if (parsed_) return {{}, nullptr, parsed_, std::move(edits)};
+  return {text_, TreePtr(tree_ ? ts_tree_copy(tree_.get()) : nullptr), nullptr, std::move(edits)};
 }
 
 std::shared_ptr<const SourceFile> Document::parse(Snapshot snapshot, bool verify) {
@@ -83,6 +87,8 @@ void Document::adopt(std::shared_ptr<const SourceFile> parsed) {
   if (parsed_ == parsed) return;
   tree_ = parsed->copy_tree();
   parsed_ = std::move(parsed);
+  edits_.clear();
+  edits_complete_ = true;
 }
 
 std::shared_ptr<const SourceFile> Document::parse_now(bool verify) {

@@ -5,9 +5,12 @@
 // of changes costs one parse, when analysis next asks for the tree.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "analysis/incremental.h"
 #include "analysis/line_index.h"
 #include "analysis/source_file.h"
 
@@ -33,6 +36,8 @@ class Document {
     std::string text;
     TreePtr edited_tree;  // null: parse from scratch
     std::shared_ptr<const SourceFile> parsed;
+    // The edits since the last adopted parse, in order; nullopt after a whole-text replacement.
+    std::optional<std::vector<SourceEdit>> edits;
   };
   Snapshot snapshot() const;
   // With `verify`, an incremental parse is compared with a fresh one, and a difference on valid code
@@ -48,6 +53,8 @@ class Document {
   std::unique_ptr<LineIndex> lines_;          // views text_
   TreePtr tree_;                              // the last parse, edited since; null: parse from scratch
   std::shared_ptr<const SourceFile> parsed_;  // null once the text changed
+  std::vector<SourceEdit> edits_;             // since parsed_ was adopted, for incremental checks
+  bool edits_complete_ = false;               // false: the text was replaced whole since
 };
 
 }  // namespace loopsafe::server

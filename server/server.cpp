@@ -28,12 +28,29 @@ std::string last_segment(const std::string& uri) {
 
 }  // namespace
 
+namespace {
+
+// With LOOPSAFE_VERIFY_INCREMENTAL=1: findings made by reusing the previous version's must be those of
+// a whole check; a difference is a bug in the reuse, and stops the server loudly.
+void verify_reuse(const AnalysisResult& result, const Settings& settings) {
+  const CheckResult whole = check_file(*result.source, settings, result.relative_path);
+  if (whole.findings == result.findings) return;
+  spdlog::critical("incremental check of {} v{} differs from a whole check: {} vs {} findings", result.uri,
+                   result.version, result.findings.size(), whole.findings.size());
+  std::abort();
+}
+
+}  // namespace
+
 struct Server::Job {
   std::string uri;
   int version = 0;
   uint64_t generation = 0;
   std::shared_ptr<std::atomic<uint64_t>> latest;
   std::optional<Document::Snapshot> snapshot;  // absent: nothing to analyse
+  // The analysis the snapshot's edits start from, when an incremental check may reuse it.
+  std::shared_ptr<const AnalysisResult> previous;
+  uint64_t settings_epoch = 0;
   bool verify = false;
   Settings settings;
   std::string relative_path;
@@ -315,6 +332,7 @@ const ServerSettings& Server::settings_for(const OpenDocument& doc) const {
 }
 
 void Server::settings_changed() {
+  ++settings_epoch_;
   spdlog::set_level(spdlog::level::from_str(settings_.log_level));
   for (auto& [uri, doc] : documents_) document_changed(*doc, true);
   if (client_.pull_diagnostics && client_.diagnostic_refresh && !documents_.empty())
@@ -403,6 +421,10 @@ Server::Job Server::make_job(OpenDocument& doc) {
   job.settings = effective_settings(config->settings, editor);
   job.relative_path = doc.path ? relative_to(*doc.path, config->base) : last_segment(doc.uri);
   job.snapshot = doc.document.snapshot();
+  job.settings_epoch = settings_epoch_;
+  if (doc.analysis && doc.analysis->source && doc.analysis->incremental && job.snapshot->edits &&
+      doc.analysis->settings_epoch == settings_epoch_)
+    job.previous = doc.analysis;
   job.verify = verify_incremental_;
   return job;
 }
@@ -417,16 +439,26 @@ AnalysisResult Server::run_job(Job job) {
   result.relative_path = job.relative_path;
   if (!job.snapshot) return result;
   const auto start = Clock::now();
+  std::optional<std::vector<SourceEdit>> edits = std::move(job.snapshot->edits);
   result.source = Document::parse(std::move(*job.snapshot), job.verify);
+  result.settings_epoch = job.settings_epoch;
   try {
-    CheckResult checked = check_file(*result.source, job.settings, job.relative_path);
-    result.findings = std::move(checked.findings);
+    std::optional<PreviousCheck> previous;
+    if (job.previous)
+      previous.emplace(PreviousCheck{job.previous->source->text(), *job.previous->incremental,
+                                     job.previous->findings, *edits});
+    IncrementalCheck checked = check_file_incremental(*result.source, job.settings, job.relative_path,
+                                                      previous ? &*previous : nullptr);
+    result.findings = std::move(checked.result.findings);
+    result.incremental = std::move(checked.state);
+    result.reused = checked.reused;
+    if (job.verify && checked.reused) verify_reuse(result, job.settings);
   } catch (const std::exception& e) {
     spdlog::error("analysis of {} failed: {}", job.uri, e.what());
   }
   result.milliseconds = milliseconds_since(start);
-  spdlog::debug("analysed {} v{} in {:.1f} ms: {} finding(s)", job.uri, job.version, result.milliseconds,
-                result.findings.size());
+  spdlog::debug("analysed {} v{} in {:.1f} ms ({}): {} finding(s)", job.uri, job.version, result.milliseconds,
+                result.reused ? "unchanged functions reused" : "whole file", result.findings.size());
   return result;
 }
 

@@ -130,6 +130,7 @@ class Server {
 
   std::map<std::string, std::unique_ptr<OpenDocument>> documents_;
   uint64_t next_generation_ = 0;
+  uint64_t settings_epoch_ = 0;  // changes with every settings or pyproject change
 
   std::set<std::string> open_requests_;  // ids (dumped) of client requests not answered yet
   std::mutex cancelled_mutex_;

@@ -73,7 +73,7 @@ void check_unawaited_coroutines(RuleContext& ctx) {
     bool coroutine = false;
     if (callee.is(Value::Kind::LocalFunction)) {
       const FunctionInfo& fn = ctx.facts.functions[callee.index];
-      coroutine = fn.is_async && !fn.yields;  // an async generator is iterated, not awaited
+      coroutine = fn.is_async && !ctx.resolver.is_async_generator(callee.index);  // iterated, not awaited
     } else if (callee.is(Value::Kind::Name) || callee.is(Value::Kind::Method)) {
       coroutine = asyncio_coroutine_functions().contains(callee.name);
     }
