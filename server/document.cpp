@@ -40,6 +40,11 @@ void Document::edit(uint32_t start, uint32_t end, std::string_view new_text) {
   lines_ = std::make_unique<LineIndex>(text_);
   parsed_.reset();
   edits_.push_back({start, end, start + static_cast<uint32_t>(new_text.size())});
+  // A document that is never analysed (disabled, too large) would keep every edit forever.
+  if (edits_.size() > 10000) {
+    edits_.clear();
+    edits_complete_ = false;
+  }
   if (!tree_) return;
   const auto new_end = start + static_cast<uint32_t>(new_text.size());
   const TSInputEdit ts_edit{edit_start, end, new_end, start_point, old_end_point, point_at(*lines_, new_end)};
