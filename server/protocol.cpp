@@ -26,4 +26,18 @@ const std::string& document_uri(const json& params) {
   return string_member(member(params, "textDocument"), "uri");
 }
 
+std::string folder_uri(std::string uri) {
+  if (!uri.empty() && uri.back() != '/') uri += '/';
+  return uri;
+}
+
+std::vector<std::string> folder_uris(const json& folders) {
+  std::vector<std::string> uris;
+  if (folders.is_array())
+    for (const json& folder : folders)
+      if (const json& uri = optional_member(folder, "uri"); uri.is_string())
+        uris.push_back(folder_uri(uri.get<std::string>()));
+  return uris;
+}
+
 }  // namespace loopsafe::server

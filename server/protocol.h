@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace loopsafe::server {
 
@@ -38,5 +39,9 @@ const json& optional_member(const json& object, const char* key);
 const std::string& string_member(const json& object, const char* key);
 // textDocument.uri of a params object.
 const std::string& document_uri(const json& params);
+// A workspace folder's uri ending in "/", so that it is a prefix of exactly the documents inside it.
+std::string folder_uri(std::string uri);
+// The folder_uri() of each WorkspaceFolder ({"uri", "name"}) of a list; anything else is skipped.
+std::vector<std::string> folder_uris(const json& folders);
 
 }  // namespace loopsafe::server

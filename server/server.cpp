@@ -314,10 +314,8 @@ void Server::request_configuration() {
           });
 }
 
-void Server::set_workspace_folders(std::vector<std::string> folder_uris) {
-  for (std::string& uri : folder_uris)
-    if (!uri.empty() && uri.back() != '/') uri += '/';
-  workspace_folders_ = std::move(folder_uris);
+void Server::set_workspace_folders(std::vector<std::string> uris) {
+  workspace_folders_ = std::move(uris);
 }
 
 const ServerSettings& Server::settings_for(const OpenDocument& doc) const {

@@ -92,7 +92,8 @@ class Server {
   void apply_settings(const json& sent, bool from_initialization_options);
   void request_configuration();
   const std::vector<std::string>& workspace_folders() const { return workspace_folders_; }
-  void set_workspace_folders(std::vector<std::string> folder_uris);
+  // `uris` as folder_uris() makes them (ending in "/").
+  void set_workspace_folders(std::vector<std::string> uris);
   void reload_project_configs();
 
  private:

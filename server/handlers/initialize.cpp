@@ -8,17 +8,11 @@ namespace {
 
 // `workspaceFolders` when the client sent them, else the older `rootUri`.
 std::vector<std::string> workspace_folder_uris(const json& params) {
-  std::vector<std::string> uris;
   const json& folders = optional_member(params, "workspaceFolders");
-  if (folders.is_array()) {
-    for (const json& folder : folders)
-      if (const json& uri = optional_member(folder, "uri"); uri.is_string())
-        uris.push_back(uri.get<std::string>());
-    return uris;
-  }
+  if (folders.is_array()) return folder_uris(folders);
   if (const json& root = optional_member(params, "rootUri"); root.is_string())
-    uris.push_back(root.get<std::string>());
-  return uris;
+    return {folder_uri(root.get<std::string>())};
+  return {};
 }
 
 }  // namespace

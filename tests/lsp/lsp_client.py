@@ -158,21 +158,33 @@ class LspClient:
             raise LspError(f"{method} failed: {response['error']}")
         return response["result"]
 
+    def _wait_until(self, found: Callable[[], Any], timeout: float, what: str, until_closed: bool) -> Any:
+        """Waits for `found()` (called under the lock) to return something other than None."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                result = found()
+                if result is not None:
+                    return result
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or (until_closed and self.closed):
+                    raise LspError(f"no {what} within {timeout}s; stderr:\n{self.stderr_text()[-3000:]}")
+                self._cond.wait(remaining)
+
     def wait_for(
         self, predicate: Callable[[Message], bool], timeout: float = DEFAULT_TIMEOUT, what: str = "message", start: int = 0
     ) -> Message:
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            seen = start
-            while True:
-                for message in self.messages[seen:]:
-                    if predicate(message):
-                        return message
-                seen = len(self.messages)
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or self.closed:
-                    raise LspError(f"no {what} within {timeout}s; stderr:\n{self.stderr_text()[-3000:]}")
-                self._cond.wait(remaining)
+        seen = start
+
+        def first_match() -> Optional[Message]:
+            nonlocal seen
+            for message in self.messages[seen:]:
+                if predicate(message):
+                    return message
+            seen = len(self.messages)
+            return None
+
+        return self._wait_until(first_match, timeout, what, until_closed=True)
 
     def mark(self) -> int:
         """Index of the next message to arrive: wait_for(..., start=mark) only looks at newer ones."""
@@ -189,16 +201,12 @@ class LspClient:
 
     def wait_for_log(self, needle: str, timeout: float = DEFAULT_TIMEOUT) -> str:
         """The server's stderr once it holds `needle`: logs arrive on their own pipe, after or before replies."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                text = self.stderr.decode("utf-8", "replace")
-                if needle in text:
-                    return text
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise LspError(f"no log line with {needle!r} within {timeout}s; stderr:\n{text[-3000:]}")
-                self._cond.wait(remaining)
+
+        def log_with_needle() -> Optional[str]:
+            text = self.stderr.decode("utf-8", "replace")
+            return text if needle in text else None
+
+        return self._wait_until(log_with_needle, timeout, f"log line with {needle!r}", until_closed=False)
 
     # --- LSP ----------------------------------------------------------------------------------
 
