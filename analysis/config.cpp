@@ -97,8 +97,19 @@ std::optional<ConfigError> read_tool_table(const toml::table& tool, Settings& se
           return error_at(level, "`severity`: unknown rule code `" + std::string(code.str()) + "`");
         settings.severity[std::string(code.str())] = it->second;
       }
-    } else if (key == "transitive" || key == "max-depth" || key == "cache-dir") {
-      // Project-wide analysis settings: accepted here so a shared config does not fail.
+    } else if (key == "transitive") {
+      const auto flag = value.value<bool>();
+      if (!flag || !value.is_boolean()) return error_at(value, "`transitive` must be true or false");
+      settings.transitive = *flag;
+    } else if (key == "max-depth") {
+      const auto depth = value.value<int64_t>();
+      if (!value.is_integer() || !depth || *depth < 1)
+        return error_at(value, "`max-depth` must be a positive integer");
+      settings.max_depth = static_cast<int>(std::min<int64_t>(*depth, 1000));
+    } else if (key == "cache-dir") {
+      const auto dir = value.value<std::string>();
+      if (!value.is_string() || !dir || dir->empty()) return error_at(value, "`cache-dir` must be a path");
+      settings.cache_dir = *dir;
     } else {
       return error_at(value, "unknown key `" + key + "` in [tool.loopsafe]");
     }
@@ -143,8 +154,7 @@ bool is_valid_selector(std::string_view selector) {
   if (selector == "ALL") return true;
   if (selector.empty()) return false;
   return std::any_of(all_rule_codes().begin(), all_rule_codes().end(),
-                     [&](std::string_view code) { return code.starts_with(selector); }) ||
-         selector == "LS200" || selector == "LS2";  // project-wide codes
+                     [&](std::string_view code) { return code.starts_with(selector); });
 }
 
 std::optional<PythonVersion> lowest_python(std::string_view spec) {

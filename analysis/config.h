@@ -28,6 +28,11 @@ struct Settings {
   std::vector<std::string> exclude;
   // Lowest Python the project supports (from [project] requires-python); fixes must run there.
   std::optional<PythonVersion> min_python;
+  // Project-wide analysis: report async code that blocks through the project's sync helpers (LS200),
+  // through chains of at most `max_depth` helpers.
+  bool transitive = true;
+  std::optional<int> max_depth;
+  std::optional<std::string> cache_dir;  // as written: relative to the config's directory
 
   bool enabled(std::string_view code) const;
   bool ignored_for_path(std::string_view code, std::string_view relative_path) const;

@@ -29,11 +29,23 @@ struct Fix {
   bool operator==(const Fix&) const = default;
 };
 
+// A position as each consumer counts columns: reports about one file convert offsets with that file's
+// text, but a location in another file must carry its own.
+struct TextPoint {
+  uint32_t line = 0;  // 0-based
+  uint32_t byte_column = 0;
+  uint32_t utf16_column = 0;
+  uint32_t code_point_column = 0;
+  bool operator==(const TextPoint&) const = default;
+};
+
 struct RelatedLocation {
   std::string path;  // empty: the same file
   uint32_t start = 0;
   uint32_t end = 0;
   std::string message;
+  TextPoint start_point;  // set when `path` names another file
+  TextPoint end_point;
   bool operator==(const RelatedLocation&) const = default;
 };
 

@@ -4,10 +4,13 @@
 #include <atomic>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "analysis/checker.h"
+#include "analysis/project/project_index.h"
 #include "cli/config_loader.h"
 #include "cli/file_discovery.h"
 #include "cli/file_writer.h"
@@ -22,13 +25,23 @@ constexpr int kMaxFixPasses = 10;
 
 struct Unit {
   fs::path path;         // empty for stdin
+  fs::path absolute;     // of the file (stdin: of the path it stands for)
+  bool reported = true;  // false: only read for the project-wide analysis
   std::string display;   // as reported
   std::string original;  // bytes as read
   std::string fixed;     // bytes after --fix / --add-noqa
   FileReport report;
   int fixes_applied = 0;
   std::string error;
+  std::shared_ptr<const LoadedConfig> config;
+  std::string config_relative;  // from the config's directory, for per-file-ignores
+  std::shared_ptr<const project::ModuleSummary> summary;
 };
+
+fs::path absolute_path(const fs::path& path) {
+  std::error_code ec;
+  return fs::weakly_canonical(fs::absolute(path, ec), ec);
+}
 
 std::string display_path(const fs::path& path) {
   std::error_code ec;
@@ -56,10 +69,13 @@ class CheckRun {
       unit.display = *options_.stdin_filename;
       unit.original.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
       units_.push_back(std::move(unit));
+      units_.back().absolute = absolute_path(unit_path(units_.back()));
     } else {
       if (!collect_files()) return 2;
     }
+    collect_project_files();
     check_all();
+    add_project_findings();
     return report();
   }
 
@@ -76,10 +92,16 @@ class CheckRun {
     return 2;
   }
 
-  bool collect_files() {
-    std::vector<std::string> paths = options_.paths.empty() ? std::vector<std::string>{"."} : options_.paths;
-    std::string config_error;
-    const Discovery found = discover_files(paths, [&](const fs::path& dir) {
+  std::vector<std::string> checked_paths() const {
+    return options_.paths.empty() ? std::vector<std::string>{"."} : options_.paths;
+  }
+
+  static fs::path unit_path(const Unit& unit) {
+    return unit.path.empty() ? fs::path(unit.display) : unit.path;
+  }
+
+  Discovery discover(const std::vector<std::string>& paths, std::string& config_error) {
+    return discover_files(paths, [&](const fs::path& dir) {
       std::string error;
       const auto config = loader_.for_directory(dir, error);
       if (!config) {
@@ -88,6 +110,11 @@ class CheckRun {
       }
       return ExcludeRules{config->base, config->settings.exclude};
     });
+  }
+
+  bool collect_files() {
+    std::string config_error;
+    const Discovery found = discover(checked_paths(), config_error);
     if (!config_error.empty()) {
       usage_error(config_error);
       return false;
@@ -97,10 +124,105 @@ class CheckRun {
     for (const fs::path& path : found.files) {
       Unit unit;
       unit.path = path;
+      unit.absolute = absolute_path(path);
       unit.display = display_path(path);
       units_.push_back(std::move(unit));
     }
     return true;
+  }
+
+  // The project a checked path belongs to: the directory of its pyproject.toml, else the path itself.
+  fs::path project_root(const fs::path& checked) {
+    std::error_code ec;
+    const fs::path absolute = absolute_path(checked);
+    const fs::path dir = fs::is_directory(absolute, ec) ? absolute : absolute.parent_path();
+    std::string error;
+    const auto config = loader_.for_directory(dir, error);
+    if (config && !config->file.empty()) return absolute_path(config->base);
+    return dir;
+  }
+
+  // Every Python file of the checked paths' projects takes part in the project-wide analysis: a
+  // helper in a module that was not named on the command line still blocks.
+  void collect_project_files() {
+    std::set<fs::path> roots;
+    if (options_.stdin_filename)
+      roots.insert(project_root(*options_.stdin_filename));
+    else
+      for (const std::string& path : checked_paths()) roots.insert(project_root(path));
+    roots_.assign(roots.begin(), roots.end());
+    std::vector<std::string> paths;
+    for (const fs::path& root : roots_) paths.push_back(root.string());
+    std::string config_error;
+    const Discovery found = discover(paths, config_error);  // errors were reported for the checked paths
+    std::set<fs::path> known;
+    for (const Unit& unit : units_) known.insert(unit.absolute);
+    for (const fs::path& path : found.files) {
+      Unit unit;
+      unit.path = path;
+      unit.absolute = absolute_path(path);
+      if (!known.insert(unit.absolute).second) continue;
+      unit.reported = false;
+      unit.display = display_path(path);
+      units_.push_back(std::move(unit));
+    }
+  }
+
+  // The deepest project root holding `file`, and the file's path from it.
+  std::optional<std::pair<size_t, std::string>> place_in_project(const fs::path& file) const {
+    std::optional<std::pair<size_t, std::string>> best;
+    size_t best_depth = 0;
+    for (size_t i = 0; i < roots_.size(); ++i) {
+      const fs::path relative = file.lexically_relative(roots_[i]);
+      if (relative.empty() || *relative.begin() == "..") continue;
+      const size_t depth = std::distance(roots_[i].begin(), roots_[i].end());
+      if (!best || depth > best_depth) {
+        best = std::make_pair(i, relative.generic_string());
+        best_depth = depth;
+      }
+    }
+    return best;
+  }
+
+  void add_project_findings() {
+    std::vector<project::ProjectIndex> indexes(roots_.size());
+    std::vector<std::pair<Unit*, std::pair<size_t, std::string>>> placed;
+    for (Unit& unit : units_) {
+      if (!unit.summary) continue;
+      const auto place = place_in_project(unit.absolute);
+      if (!place) continue;
+      indexes[place->first].set(place->second, unit.display, unit.summary);
+      placed.emplace_back(&unit, *place);
+      unit.summary.reset();
+    }
+    for (project::ProjectIndex& index : indexes) index.link();
+    if (options_.fix || options_.diff) {
+      // One round of project-wide fixes; the files they change are checked (and fixed) again.
+      bool changed = false;
+      for (auto& [unit, place] : placed) {
+        if (!unit->reported || !unit->error.empty()) continue;
+        const std::vector<Finding> found =
+            indexes[place.first].findings(place.second, unit->config->settings, unit->config_relative);
+        const int applied = apply_fixes(unit->fixed, fixes_to_apply(found));
+        if (applied == 0) continue;
+        unit->fixes_applied += applied;
+        check_unit(*unit, true);
+        indexes[place.first].set(place.second, unit->display, std::exchange(unit->summary, nullptr));
+        changed = true;
+      }
+      if (changed)
+        for (project::ProjectIndex& index : indexes) index.link();
+    }
+    for (auto& [unit, place] : placed) {
+      if (!unit->reported || !unit->error.empty()) continue;
+      std::vector<Finding> more =
+          indexes[place.first].findings(place.second, unit->config->settings, unit->config_relative);
+      if (more.empty()) continue;
+      std::vector<Finding>& findings = unit->report.findings;
+      findings.insert(findings.end(), std::make_move_iterator(more.begin()),
+                      std::make_move_iterator(more.end()));
+      sort_findings(findings);
+    }
   }
 
   void check_all() {
@@ -115,8 +237,9 @@ class CheckRun {
     for (std::thread& t : threads) t.join();
   }
 
-  void check_unit(Unit& unit) {
-    if (!unit.path.empty() && !read_file(unit.path, unit.original, unit.error)) return;
+  // `again`: after project-wide fixes were applied to `unit.fixed`, check that text.
+  void check_unit(Unit& unit, bool again = false) {
+    if (!again && !unit.path.empty() && !read_file(unit.path, unit.original, unit.error)) return;
     const fs::path location = unit.path.empty() ? fs::path(unit.display) : unit.path;
     std::string error;
     const auto config =
@@ -129,26 +252,32 @@ class CheckRun {
     const std::string relative =
         fs::absolute(location, ec).lexically_normal().lexically_relative(config->base).generic_string();
     const Settings& settings = config->settings;
+    unit.config = config;
+    unit.config_relative = relative;
+    // `check_file` and the module's summary for the project-wide analysis, of the final text.
+    const auto check = [&](const SourceFile& file) {
+      project::FileCheck checked = project::check_file_for_project(file, settings, relative);
+      unit.summary = std::move(checked.summary);
+      return std::move(checked.result);
+    };
+    if (!unit.reported) {
+      check(SourceFile(std::move(unit.original)));
+      return;
+    }
 
     const bool rewrites = options_.fix || options_.diff || options_.add_noqa;
-    if (rewrites) unit.fixed = unit.original;
-    auto source = std::make_shared<SourceFile>(unit.original);
-    CheckResult result = check_file(*source, settings, relative);
+    if (rewrites && !again) unit.fixed = unit.original;
+    auto source = std::make_shared<SourceFile>(again ? unit.fixed : unit.original);
+    CheckResult result = check(*source);
     if (options_.fix || options_.diff) {
       for (int pass = 0; pass < kMaxFixPasses; ++pass) {
-        std::vector<const Fix*> chosen;
-        for (const Finding& f : result.findings)
-          for (const Fix& fix : f.fixes) {
-            if (fix.suppression) continue;
-            if (fix.applicability == Applicability::Safe || options_.unsafe_fixes) chosen.push_back(&fix);
-            break;  // only the preferred fix of each finding
-          }
+        const std::vector<const Fix*> chosen = fixes_to_apply(result.findings);
         if (chosen.empty()) break;
         const int applied = apply_fixes(unit.fixed, chosen);
         if (applied == 0) break;
         unit.fixes_applied += applied;
         source = std::make_shared<SourceFile>(unit.fixed);
-        result = check_file(*source, settings, relative);
+        result = check(*source);
       }
     }
     if (options_.add_noqa && !result.findings.empty()) {
@@ -156,11 +285,22 @@ class CheckRun {
       const Fix all{"noqa", Applicability::Safe, edits, true};
       unit.fixes_applied += apply_fixes(unit.fixed, {&all}) > 0 ? static_cast<int>(edits.size()) : 0;
       source = std::make_shared<SourceFile>(unit.fixed);
-      result = check_file(*source, settings, relative);
+      result = check(*source);
     }
     // Hundreds of files are reported together: keep their text, not their trees.
     source->release_tree();
     unit.report = FileReport{unit.display, source, std::move(result.findings)};
+  }
+
+  std::vector<const Fix*> fixes_to_apply(const std::vector<Finding>& findings) const {
+    std::vector<const Fix*> chosen;
+    for (const Finding& f : findings)
+      for (const Fix& fix : f.fixes) {
+        if (fix.suppression) continue;
+        if (fix.applicability == Applicability::Safe || options_.unsafe_fixes) chosen.push_back(&fix);
+        break;  // only the preferred fix of each finding
+      }
+    return chosen;
   }
 
   int report() {
@@ -168,6 +308,7 @@ class CheckRun {
     size_t remaining = 0, fixed = 0;
     bool would_change = false;
     for (Unit& unit : units_) {
+      if (!unit.reported) continue;
       if (!unit.error.empty()) {
         std::cerr << "loopsafe: error: " << unit.error << "\n";
         had_error_ = true;
@@ -235,6 +376,7 @@ class CheckRun {
   const CheckOptions& options_;
   ConfigLoader loader_;
   std::vector<Unit> units_;
+  std::vector<fs::path> roots_;  // of the projects the checked paths belong to
   bool had_error_ = false;
 };
 

@@ -397,9 +397,9 @@ const CatalogEntry* find_blocking_call(std::string_view key, bool bound) {
 
 const std::vector<std::string_view>& all_rule_codes() {
   static const std::vector<std::string_view> codes = {
-      "ASYNC200", "ASYNC210", "ASYNC211", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222",
-      "ASYNC230", "ASYNC231", "ASYNC232", "ASYNC240", "ASYNC250", "ASYNC251", "LS101",
-      "LS102",    "LS103",    "LS104",    "LS300",    "LS302",    "LS303",    "LS304"};
+      "ASYNC200", "ASYNC210", "ASYNC211", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230",
+      "ASYNC231", "ASYNC232", "ASYNC240", "ASYNC250", "ASYNC251", "LS101",    "LS102",    "LS103",
+      "LS104",    "LS200",    "LS300",    "LS302",    "LS303",    "LS304"};
   return codes;
 }
 

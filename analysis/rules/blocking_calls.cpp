@@ -89,6 +89,15 @@ bool chained_on_same_finding(const RuleContext& ctx, const CallSite& call, const
 
 }  // namespace
 
+std::optional<BlockingMatch> match_blocking_call(const RuleContext& ctx, const CallSite& call,
+                                                 const Value& callee) {
+  CallSite plain = call;
+  plain.awaited = false;
+  const auto match = match_call(ctx, plain, callee);
+  if (!match || wrapped_in_async_file(ctx, plain)) return std::nullopt;
+  return BlockingMatch{match->code, match->alternative, match->entry ? match->entry->fix : FixKind::ToThread};
+}
+
 std::string describe_call(const RuleContext& ctx, const CallSite& call, std::string_view qualified) {
   TSNode function = field(call.node, "function");
   const std::string_view written = ctx.file.text_of(function);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/catalog/catalog.h"
 #include "analysis/config.h"
 #include "analysis/facts.h"
 #include "analysis/finding.h"
@@ -38,6 +39,17 @@ void check_dropped_tasks(RuleContext& ctx);         // LS303
 void check_async_routes(RuleContext& ctx);          // LS304, after the blocking rules
 
 const std::vector<Rule>& all_rules();
+
+// What a call blocks on, wherever it is made (project-wide summaries ask about sync functions too).
+struct BlockingMatch {
+  std::string code;
+  std::string alternative;
+  FixKind fix = FixKind::ToThread;
+};
+std::optional<BlockingMatch> match_blocking_call(const RuleContext& ctx, const CallSite& call,
+                                                 const Value& callee);
+// `coro = f()` where `coro` is never read again in the same function: the value is dropped.
+bool dropped_by_assignment(const RuleContext& ctx, const CallSite& call);
 
 // How a message names a call: "`time.sleep()`", or "`nap()` (`time.sleep`)" when written differently.
 std::string describe_call(const RuleContext& ctx, const CallSite& call, std::string_view qualified);

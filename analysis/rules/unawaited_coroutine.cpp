@@ -40,7 +40,8 @@ const std::unordered_set<std::string_view>& asyncio_coroutine_functions() {
   return set;
 }
 
-// `coro = f()` where `coro` is never read again in the same function: the coroutine is dropped too.
+}  // namespace
+
 bool dropped_by_assignment(const RuleContext& ctx, const CallSite& call) {
   if (ts_node_is_null(call.assigned_to)) return false;
   const std::string_view name = ctx.file.text_of(call.assigned_to);
@@ -63,8 +64,6 @@ bool dropped_by_assignment(const RuleContext& ctx, const CallSite& call) {
   ts_tree_cursor_delete(&cursor);
   return !used;
 }
-
-}  // namespace
 
 void check_unawaited_coroutines(RuleContext& ctx) {
   for (const CallSite& call : ctx.facts.calls) {

@@ -37,7 +37,9 @@ void write_json(std::ostream& out, const std::vector<FileReport>& reports) {
       d["fixes"] = std::move(fixes);
       nlohmann::json related = nlohmann::json::array();
       for (const RelatedLocation& rel : f.related) {
-        const Location at = location_of(*r.source, rel.start);
+        const Location at = rel.path.empty()
+                                ? location_of(*r.source, rel.start)
+                                : Location{rel.start_point.line + 1, rel.start_point.code_point_column + 1};
         related.push_back({{"path", rel.path.empty() ? sanitize_utf8(r.path) : sanitize_utf8(rel.path)},
                            {"line", at.line},
                            {"column", at.column},
