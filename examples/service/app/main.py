@@ -33,6 +33,14 @@ async def status() -> dict:
     return {"notice": await current_notice(), "events": await storage.recent_events(limit=5)}
 
 
+@router.post("/admin/reload")
+async def reload_settings() -> dict:
+    """Operators changed the TOML file: read it again without a restart."""
+    global settings
+    settings = load_settings()
+    return {"currencies": list(settings.currencies)}
+
+
 @router.get("/invoices/{invoice_id}")
 async def get_invoice(invoice_id: str) -> dict:
     return await clients.fetch_invoice(invoice_id)
