@@ -1,5 +1,7 @@
 #include "analysis/project/summary.h"
 
+#include <cctype>
+
 #include "analysis/resolve.h"
 #include "analysis/rules/rule.h"
 #include "analysis/suppression.h"
@@ -10,8 +12,8 @@ namespace {
 
 TextPoint point_at(const SourceFile& file, uint32_t offset) {
   const LineIndex& lines = file.lines();
-  return {lines.position(offset, ColumnUnit::Byte).line, lines.position(offset, ColumnUnit::Byte).column,
-          lines.position(offset, ColumnUnit::Utf16).column,
+  const LineColumn bytes = lines.position(offset, ColumnUnit::Byte);
+  return {bytes.line, bytes.column, lines.position(offset, ColumnUnit::Utf16).column,
           lines.position(offset, ColumnUnit::CodePoint).column};
 }
 
@@ -37,6 +39,28 @@ bool suppressed(const SourceFile& file, const FileFacts& facts, std::string code
   probe[0].start = probe[0].end = offset;
   apply_noqa(file, facts, probe);
   return probe.empty();
+}
+
+bool identifier_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+// `coro = f()` where `coro` never appears again in the function: its value is dropped. A text search
+// (a mention in a comment or string counts as a use): most assignments are not of coroutines, and
+// walking the rest of the body for each one would cost more than the whole analysis.
+bool dropped_by_assignment_text(const SourceFile& file, const FileFacts& facts,
+                                const loopsafe::CallSite& call) {
+  if (ts_node_is_null(call.assigned_to)) return false;
+  const std::string_view name = file.text_of(call.assigned_to);
+  TSNode scope = call.function >= 0 ? facts.functions[call.function].node : file.root();
+  const uint32_t from = ts_node_end_byte(call.node), to = ts_node_end_byte(scope);
+  const std::string_view rest = file.text().substr(from, to - from);
+  for (size_t at = rest.find(name); at != std::string_view::npos; at = rest.find(name, at + 1)) {
+    const bool starts = at == 0 || !identifier_char(rest[at - 1]);
+    const bool ends = at + name.size() == rest.size() || !identifier_char(rest[at + name.size()]);
+    if (starts && ends) return false;
+  }
+  return true;
 }
 
 class Summarizer {
@@ -172,7 +196,7 @@ class Summarizer {
         !(local_function && facts_.functions[callee.index].is_async))
       site(s, CallSite::Use::Blocking, call, c, "LS200", to_thread_fix(ctx_.fix_context, call));
     // A coroutine function of this file is the file's own rule's; the project adds the others.
-    if (!local_function && (call.statement || dropped_by_assignment(ctx_, call)))
+    if (!local_function && (call.statement || dropped_by_assignment_text(file_, facts_, call)))
       site(s, CallSite::Use::Dropped, call, c, "LS302", add_await_fix(ctx_.fix_context, call));
   }
 
