@@ -28,6 +28,10 @@ struct AnalysisResult {
   std::shared_ptr<const IncrementalState> incremental;
   uint64_t settings_epoch = 0;
   bool reused = false;  // made incrementally from the previous result
+  // When project-wide findings (LS200, LS302 of other modules) are merged into `findings`: the file's
+  // own, which the next incremental check starts from.
+  std::optional<std::vector<Finding>> own_findings;
+  const std::vector<Finding>& file_findings() const { return own_findings ? *own_findings : findings; }
 };
 
 }  // namespace loopsafe::server

@@ -25,6 +25,7 @@ ClientCapabilities read_client_capabilities(const json& caps) {
   client.related_information = flag(caps, {"textDocument", "publishDiagnostics", "relatedInformation"});
   client.document_changes = flag(caps, {"workspace", "workspaceEdit", "documentChanges"});
   client.configuration = flag(caps, {"workspace", "configuration"});
+  client.work_done_progress = flag(caps, {"window", "workDoneProgress"});
   client.watched_files_registration =
       flag(caps, {"workspace", "didChangeWatchedFiles", "dynamicRegistration"});
   const json& formats = path(caps, {"textDocument", "hover", "contentFormat"});

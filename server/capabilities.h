@@ -14,6 +14,7 @@ struct ClientCapabilities {
   bool configuration = false;               // workspace.configuration
   bool watched_files_registration = false;  // workspace.didChangeWatchedFiles.dynamicRegistration
   bool markdown_hover = false;              // textDocument.hover.contentFormat holds "markdown"
+  bool work_done_progress = false;          // window.workDoneProgress
 };
 
 ClientCapabilities read_client_capabilities(const json& capabilities);

@@ -38,11 +38,23 @@ json to_diagnostic(const AnalysisResult& analysis, const Finding& finding, const
   if (client.related_information && !finding.related.empty()) {
     json related = json::array();
     for (const RelatedLocation& r : finding.related) {
-      // Locations in other files would need those files' text to convert; per-file analysis has none.
-      if (!r.path.empty()) continue;
-      related.push_back(
-          {{"location", {{"uri", analysis.uri}, {"range", to_range(lines, r.start, r.end, client.encoding)}}},
-           {"message", r.message}});
+      if (r.path.empty()) {
+        related.push_back(
+            {{"location",
+              {{"uri", analysis.uri}, {"range", to_range(lines, r.start, r.end, client.encoding)}}},
+             {"message", r.message}});
+        continue;
+      }
+      // Another file (its URI): the positions came with the location, in every unit.
+      const auto position = [&](const TextPoint& p) {
+        return json{
+            {"line", p.line},
+            {"character", client.encoding == PositionEncoding::Utf8 ? p.byte_column : p.utf16_column}};
+      };
+      related.push_back({{"location",
+                          {{"uri", r.path},
+                           {"range", {{"start", position(r.start_point)}, {"end", position(r.end_point)}}}}},
+                         {"message", r.message}});
     }
     if (!related.empty()) d["relatedInformation"] = std::move(related);
   }

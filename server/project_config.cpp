@@ -1,5 +1,6 @@
 #include "server/project_config.h"
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -57,6 +58,22 @@ std::optional<fs::path> uri_to_path(std::string_view uri) {
     }
   }
   return fs::path(path).lexically_normal();
+}
+
+std::string path_to_uri(const fs::path& path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string uri = "file://";
+  for (const char c : path.generic_string()) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || std::string_view("/-._~").find(c) != std::string_view::npos) {
+      uri += c;
+    } else {
+      uri += '%';
+      uri += kHex[byte >> 4];
+      uri += kHex[byte & 15];
+    }
+  }
+  return uri;
 }
 
 std::string relative_to(const fs::path& document, const fs::path& base) {

@@ -31,6 +31,8 @@ class ProjectConfigs {
 
 // file:///a/b%20c.py -> /a/b c.py; nullopt for other schemes.
 std::optional<std::filesystem::path> uri_to_path(std::string_view uri);
+// The inverse: /a/b c.py -> file:///a/b%20c.py
+std::string path_to_uri(const std::filesystem::path& path);
 // The path of `document` relative to `base`, '/'-separated; the file name when it is not below it.
 std::string relative_to(const std::filesystem::path& document, const std::filesystem::path& base);
 

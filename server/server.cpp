@@ -250,14 +250,16 @@ void Server::initialize(ClientCapabilities client, const json& initialization_op
 void Server::after_initialized() {
   request_configuration();
   if (client_.watched_files_registration) {
-    const json watcher = {{"globPattern", "**/pyproject.toml"}};
+    // Configuration, and the other modules the project-wide analysis follows.
+    const json watchers = {{{"globPattern", "**/pyproject.toml"}}, {{"globPattern", "**/*.py"}}};
     request("client/registerCapability",
             {{"registrations",
-              {{{"id", "loopsafe-pyproject"},
+              {{{"id", "loopsafe-watched-files"},
                 {"method", "workspace/didChangeWatchedFiles"},
-                {"registerOptions", {{"watchers", {watcher}}}}}}}},
+                {"registerOptions", {{"watchers", watchers}}}}}}},
             [](const json&, const json&) {});
   }
+  index_workspace();
 }
 
 void Server::exit() {
@@ -315,7 +317,9 @@ void Server::request_configuration() {
 }
 
 void Server::set_workspace_folders(std::vector<std::string> uris) {
+  const bool changed = uris != workspace_folders_;
   workspace_folders_ = std::move(uris);
+  if (changed && index_epoch_ > 0) index_workspace();  // after `initialized` started the first one
 }
 
 const ServerSettings& Server::settings_for(const OpenDocument& doc) const {
@@ -371,6 +375,7 @@ void Server::close_document(const std::string& uri) {
   documents_.erase(uri);
   if (!client_.pull_diagnostics)
     notify("textDocument/publishDiagnostics", {{"uri", uri}, {"diagnostics", json::array()}});
+  python_file_changed(uri, false);  // back to the text on disk
 }
 
 int Server::debounce_ms(const OpenDocument& doc) const {
@@ -444,7 +449,7 @@ AnalysisResult Server::run_job(Job job) {
     std::optional<PreviousCheck> previous;
     if (job.previous)
       previous.emplace(PreviousCheck{job.previous->source->text(), *job.previous->incremental,
-                                     job.previous->findings, *edits});
+                                     job.previous->file_findings(), *edits});
     IncrementalCheck checked = check_file_incremental(*result.source, job.settings, job.relative_path,
                                                       previous ? &*previous : nullptr);
     result.findings = std::move(checked.result.findings);
@@ -481,6 +486,8 @@ void Server::finish(std::shared_ptr<const AnalysisResult> result) {
   if (result->source) doc->document.adopt(result->source);
   doc->analysis = std::move(result);
   doc->last_analysis_ms = doc->analysis->milliseconds;
+  update_project_findings(*doc);
+  summarise_later(*doc);
   if (doc->pending_since) {
     spdlog::debug("{} v{} ready {:.3f} ms after its change arrived", doc->uri, doc->version,
                   milliseconds_since(*std::exchange(doc->pending_since, std::nullopt)));

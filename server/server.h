@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/project/project_index.h"
 #include "server/analysis_result.h"
 #include "server/capabilities.h"
 #include "server/document.h"
@@ -29,7 +30,7 @@ using Clock = std::chrono::steady_clock;
 
 struct OpenDocument {
   OpenDocument(asio::io_context& io, std::string uri_, int version_, std::string text)
-      : uri(std::move(uri_)), version(version_), document(std::move(text)), debounce(io) {}
+      : uri(std::move(uri_)), version(version_), document(std::move(text)), debounce(io), summary_timer(io) {}
 
   std::string uri;
   int version;
@@ -44,6 +45,12 @@ struct OpenDocument {
   std::optional<Clock::time_point> pending_since;
   // textDocument/diagnostic requests (id, previousResultId) waiting for this generation's analysis.
   std::vector<std::pair<json, json>> waiting_pulls;
+  // Project-wide analysis: the editor's text is summarised for the index once typing pauses.
+  asio::steady_timer summary_timer;
+  int summary_version = -1;  // the version the index's summary of this document was made from
+  // The LS200/LS302 findings of this document and the text their offsets refer to.
+  std::vector<Finding> project_findings;
+  std::shared_ptr<const SourceFile> project_source;
 };
 
 class Server {
@@ -96,6 +103,12 @@ class Server {
   void set_workspace_folders(std::vector<std::string> uris);
   void reload_project_configs();
 
+  // Project-wide analysis (server/workspace_index.cpp).
+  void index_workspace();
+  void cancel_progress(const json& token);
+  // A Python file changed on disk (created, changed or deleted).
+  void python_file_changed(const std::string& uri, bool deleted);
+
  private:
   void dispatch(const json& message, Clock::time_point received);
   void dispatch_request(const json& id, const std::string& method, const json& params);
@@ -112,9 +125,29 @@ class Server {
   void settings_changed();
   int debounce_ms(const OpenDocument& doc) const;
 
+  struct ProjectRoot {
+    std::filesystem::path path;
+    project::ProjectIndex index;
+  };
+  // The root holding `file` (the deepest) and the file's path from it.
+  std::optional<std::pair<size_t, std::string>> place_in_project(const std::filesystem::path& file) const;
+  void summarise_later(OpenDocument& doc);
+  void index_ready(uint64_t epoch);
+  void relink();
+  // Recomputes the document's project findings (or carries them over its edits); true on a change.
+  bool update_project_findings(OpenDocument& doc);
+  void set_summary(size_t root, const std::string& relative, const std::string& uri,
+                   std::shared_ptr<const project::ModuleSummary> summary);
+
   MessageWriter& out_;
   asio::io_context io_;
   asio::thread_pool worker_{1};
+  asio::thread_pool indexer_{1};  // project-wide indexing, never in the way of keystroke analysis
+  std::vector<ProjectRoot> roots_;
+  uint64_t index_epoch_ = 0;  // changes with the workspace folders: older indexing work is dropped
+  std::shared_ptr<std::atomic<bool>> indexing_cancelled_ = std::make_shared<std::atomic<bool>>(false);
+  std::string progress_token_;
+  bool indexed_ = false;
   bool verify_incremental_ = false;
   Clock::time_point received_;  // when the message being dispatched was read
 

@@ -30,6 +30,7 @@ void did_change_watched_files(Server& server, const json& params);
 void did_change_workspace_folders(Server& server, const json& params);
 void cancel_request(Server& server, const json& params);
 void set_trace(Server& server, const json& params);
+void work_done_progress_cancel(Server& server, const json& params);
 
 RequestHandler find_request_handler(const std::string& method);
 NotificationHandler find_notification_handler(const std::string& method);

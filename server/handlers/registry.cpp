@@ -28,6 +28,7 @@ NotificationHandler find_notification_handler(const std::string& method) {
       {"workspace/didChangeWorkspaceFolders", did_change_workspace_folders},
       {"$/cancelRequest", cancel_request},
       {"$/setTrace", set_trace},
+      {"window/workDoneProgress/cancel", work_done_progress_cancel},
   };
   const auto it = table.find(method);
   return it == table.end() ? nullptr : it->second;

@@ -136,7 +136,7 @@ def test_watched_pyproject_changes_recheck_open_documents(start_server, tmp_path
     registration = client.wait_for(lambda m: m.get("method") == "client/registerCapability", what="registerCapability")
     [reg] = registration["params"]["registrations"]
     assert reg["method"] == "workspace/didChangeWatchedFiles"
-    assert reg["registerOptions"]["watchers"] == [{"globPattern": "**/pyproject.toml"}]
+    assert reg["registerOptions"]["watchers"] == [{"globPattern": "**/pyproject.toml"}, {"globPattern": "**/*.py"}]
     client.open(uri, SLEEPY)
     assert codes(client.diagnostics(uri, 1)) == ["ASYNC251"]
     pyproject.write_text('[tool.loopsafe]\nignore = ["ASYNC251"]\n')
