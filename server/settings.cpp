@@ -32,7 +32,10 @@ const json& settings_object(const json& sent) {
 
 void overlay_settings(ServerSettings& settings, const json& object, std::vector<std::string>& problems) {
   if (!object.is_object()) return;
-  for (const auto& [key, value] : object.items()) {
+  // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+  for (const auto& item : object.items()) {
+    const std::string& key = item.key();
+    const json& value = item.value();
     const auto wrong_type = [&](const char* expected) {
       problems.push_back("setting `" + key + "` must be " + expected + ", not " + value.dump());
     };
@@ -78,6 +81,7 @@ Settings effective_settings(const Settings& project, const ServerSettings& edito
   Settings settings = project;
   if (!editor.select.empty()) settings.select = editor.select;
   settings.ignore.insert(settings.ignore.end(), editor.ignore.begin(), editor.ignore.end());
+  settings.transitive = settings.transitive && editor.transitive;
   return settings;
 }
 
