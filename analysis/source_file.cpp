@@ -46,6 +46,8 @@ SourceFile::SourceFile(std::string text)
 SourceFile::SourceFile(std::string text, const TSTree* edited_old_tree)
     : text_(std::move(text)), lines_(text_), tree_(parse_python(text_, edited_old_tree)) {}
 
+SourceFile::SourceFile(std::string text, TextOnly) : text_(std::move(text)), lines_(text_) {}
+
 std::string_view SourceFile::text_of(TSNode node) const {
   return node_text(node, text_);
 }

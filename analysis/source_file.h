@@ -23,6 +23,10 @@ class SourceFile {
   // Parses `text` incrementally: `edited_old_tree` is an earlier tree of the same document, already
   // edited (ts_tree_edit) to match `text`. Unchanged subtrees are reused, so a keystroke costs little.
   SourceFile(std::string text, const TSTree* edited_old_tree);
+  // Keeps `text` without parsing it, as release_tree() leaves a file: for reporting results that were
+  // computed earlier (a cache), where a parse would cost more than everything else.
+  struct TextOnly {};
+  SourceFile(std::string text, TextOnly);
   SourceFile(const SourceFile&) = delete;
   SourceFile& operator=(const SourceFile&) = delete;
 

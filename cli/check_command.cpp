@@ -5,12 +5,15 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
 #include "analysis/checker.h"
 #include "analysis/project/project_index.h"
+#include "cache/result_cache.h"
 #include "cli/config_loader.h"
 #include "cli/file_discovery.h"
 #include "cli/file_writer.h"
@@ -36,6 +39,10 @@ struct Unit {
   std::shared_ptr<const LoadedConfig> config;
   std::string config_relative;  // from the config's directory, for per-file-ignores
   std::shared_ptr<const project::ModuleSummary> summary;
+  std::optional<size_t> root;    // index of the project it belongs to
+  std::string project_relative;  // its path from that project's root
+  cache::Key cache_key;
+  std::string cache_entry;  // to store: results computed for the bytes on disk
 };
 
 fs::path absolute_path(const fs::path& path) {
@@ -74,9 +81,14 @@ class CheckRun {
       if (!collect_files()) return 2;
     }
     collect_project_files();
+    place_units();
+    open_caches();
     check_all();
+    update_caches();
     add_project_findings();
-    return report();
+    const int status = report();
+    save_caches();
+    return status;
   }
 
  private:
@@ -184,15 +196,69 @@ class CheckRun {
     return best;
   }
 
+  void place_units() {
+    for (Unit& unit : units_)
+      if (const auto place = place_in_project(unit.absolute)) {
+        unit.root = place->first;
+        unit.project_relative = place->second;
+      }
+  }
+
+  // One cache per project, in the directory `--cache-dir`, the project's `cache-dir` setting or the
+  // default names (see cache::prepare_directory); a project without a usable one goes uncached.
+  void open_caches() {
+    caches_.resize(roots_.size());
+    if (options_.no_cache) return;
+    const std::string stamp = cache::build_stamp();
+    for (size_t i = 0; i < roots_.size(); ++i) {
+      std::optional<fs::path> configured;
+      if (options_.cache_dir) {
+        configured = absolute_path(*options_.cache_dir);
+      } else {
+        std::string error;
+        const auto config = loader_.for_directory(roots_[i], error);
+        if (config && config->settings.cache_dir)
+          configured = (config->base / *config->settings.cache_dir).lexically_normal();
+      }
+      if (const auto directory = cache::prepare_directory(roots_[i], configured))
+        caches_[i] = std::make_unique<cache::ResultCache>(*directory, roots_[i], stamp);
+    }
+  }
+
+  // The cache to read for `unit`: none for stdin (its text is not the file's) or after project-wide
+  // fixes (the text is not on disk yet).
+  const cache::ResultCache* cache_for(const Unit& unit, bool again) const {
+    if (again || unit.path.empty() || !unit.root) return nullptr;
+    return caches_[*unit.root].get();
+  }
+
+  void update_caches() {
+    for (Unit& unit : units_) {
+      if (!unit.root || !caches_[*unit.root]) continue;
+      cache::ResultCache& cache = *caches_[*unit.root];
+      if (unit.cache_entry.empty())
+        cache.keep(unit.project_relative);
+      else
+        cache.store(unit.project_relative, unit.cache_key, std::exchange(unit.cache_entry, {}));
+    }
+  }
+
+  // A cache that cannot be written costs the next run time, not this run its result.
+  void save_caches() {
+    for (const auto& cache : caches_) {
+      std::string error;
+      if (cache) cache->save(error);
+    }
+  }
+
   void add_project_findings() {
     std::vector<project::ProjectIndex> indexes(roots_.size());
     std::vector<std::pair<Unit*, std::pair<size_t, std::string>>> placed;
     for (Unit& unit : units_) {
-      if (!unit.summary) continue;
-      const auto place = place_in_project(unit.absolute);
-      if (!place) continue;
-      indexes[place->first].set(place->second, unit.display, unit.summary);
-      placed.emplace_back(&unit, *place);
+      if (!unit.summary || !unit.root) continue;
+      const std::pair<size_t, std::string> place(*unit.root, unit.project_relative);
+      indexes[place.first].set(place.second, unit.display, unit.summary);
+      placed.emplace_back(&unit, place);
       unit.summary.reset();
     }
     for (project::ProjectIndex& index : indexes) index.link();
@@ -260,15 +326,43 @@ class CheckRun {
       unit.summary = std::move(checked.summary);
       return std::move(checked.result);
     };
+    // Results of the bytes on disk, from the cache or to be stored in it.
+    const cache::ResultCache* cache = cache_for(unit, again);
+    std::optional<cache::Entry> hit;
+    if (cache) {
+      unit.cache_key = {cache::hash_bytes(unit.original), cache::settings_fingerprint(settings, relative)};
+      hit = cache->find(unit.project_relative, unit.cache_key);
+    }
+    const auto remember = [&](const CheckResult& result) {
+      if (cache && !hit) unit.cache_entry = cache::encode_entry(result, unit.summary.get());
+    };
     if (!unit.reported) {
-      check(SourceFile(std::move(unit.original)));
+      if (hit) {
+        unit.summary = std::move(hit->summary);
+        unit.original = {};
+      } else {
+        remember(check(SourceFile(std::move(unit.original))));
+      }
       return;
     }
 
     const bool rewrites = options_.fix || options_.diff || options_.add_noqa;
     if (rewrites && !again) unit.fixed = unit.original;
-    auto source = std::make_shared<SourceFile>(again ? unit.fixed : unit.original);
-    CheckResult result = check(*source);
+    std::shared_ptr<SourceFile> source;
+    CheckResult result;
+    if (hit) {
+      // Reporting needs the text only; fixes and noqa edits need the tree.
+      source = rewrites ? std::make_shared<SourceFile>(unit.original)
+                        : std::make_shared<SourceFile>(std::move(unit.original), SourceFile::TextOnly{});
+      result = std::move(hit->result);
+      unit.summary = std::move(hit->summary);
+    } else {
+      // Without rewrites nothing compares against the original bytes later.
+      source = std::make_shared<SourceFile>(again      ? unit.fixed
+                                            : rewrites ? unit.original
+                                                       : std::move(unit.original));
+      result = check(*source);
+    }
     if (options_.fix || options_.diff) {
       for (int pass = 0; pass < kMaxFixPasses; ++pass) {
         const std::vector<const Fix*> chosen = fixes_to_apply(result.findings);
@@ -287,6 +381,8 @@ class CheckRun {
       source = std::make_shared<SourceFile>(unit.fixed);
       result = check(*source);
     }
+    // Results of rewritten text must not be stored under the key of the bytes still on disk.
+    if (!rewrites || unit.fixed == unit.original) remember(result);
     // Hundreds of files are reported together: keep their text, not their trees.
     source->release_tree();
     unit.report = FileReport{unit.display, source, std::move(result.findings)};
@@ -376,7 +472,8 @@ class CheckRun {
   const CheckOptions& options_;
   ConfigLoader loader_;
   std::vector<Unit> units_;
-  std::vector<fs::path> roots_;  // of the projects the checked paths belong to
+  std::vector<fs::path> roots_;                              // of the projects the checked paths belong to
+  std::vector<std::unique_ptr<cache::ResultCache>> caches_;  // per root; null: not cached
   bool had_error_ = false;
 };
 

@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
   check_cmd->add_flag("--statistics", check.statistics, "Print the number of findings per rule");
   check_cmd->add_option("--config", check.config, "Use this pyproject.toml for every file")
       ->check(CLI::ExistingFile);
+  check_cmd->add_flag("--no-cache", check.no_cache, "Neither read nor write the cache of per-file results");
+  check_cmd->add_option("--cache-dir", check.cache_dir, "Keep the cache here (overrides `cache-dir`)");
 
   std::string code;
   CLI::App* rule_cmd = app.add_subcommand("rule", "Print a rule's documentation (all rules without CODE)");

@@ -1,0 +1,133 @@
+// Analysis on arbitrary bytes. The input is one Python file, checked as `loopsafe check` checks a file
+// (check_file) under a few configurations, then fixed as `--fix`, `--unsafe-fixes`, one quick fix at a
+// time and `--add-noqa` fix it. Besides what the sanitizers catch, it stops on a finding, related
+// location or edit outside the text, on overlapping edits within one fix, and on a fix that turns a file
+// that parsed without error into one that does not.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "analysis/checker.h"
+#include "tests/fuzz/fuzz_support.h"
+
+namespace loopsafe::fuzz {
+namespace {
+
+// As in `loopsafe check --fix`.
+constexpr int kMaxFixPasses = 10;
+// Quick fixes tried one at a time per input: each costs a parse.
+constexpr size_t kMaxSingleFixes = 32;
+
+struct Configuration {
+  Settings settings;
+  std::string relative_path;
+  bool unsafe_fixes = false;
+};
+
+std::vector<Configuration> make_configurations() {
+  std::vector<Configuration> all(3);
+  all[0].relative_path = "app/service.py";
+
+  // Python 3.8 has no asyncio.to_thread: the unsafe fix takes run_in_executor + functools.partial.
+  all[1].settings.min_python = PythonVersion{3, 8};
+  all[1].settings.extend_blocking_calls = {{"legacy_client.fetch", "legacy_client.afetch"},
+                                           {"mylib.db.*", "mylib.adb"}};
+  all[1].relative_path = "service.py";
+  all[1].unsafe_fixes = true;
+
+  all[2].settings.select = {"ALL"};
+  all[2].settings.extend_select = {"LS3"};
+  all[2].settings.per_file_ignores = {{"tests/*", {"ASYNC251"}}};
+  all[2].settings.severity = {{"ASYNC", Severity::Error}, {"LS1", Severity::Hint}};
+  all[2].settings.min_python = PythonVersion{3, 12};
+  all[2].relative_path = "tests/test_service.py";
+  all[2].unsafe_fixes = true;
+  return all;
+}
+
+bool parses_cleanly(const std::string& text) {
+  const SourceFile file(text);
+  return !ts_node_has_error(file.root());
+}
+
+void check_ranges(const std::string& text, const std::vector<Finding>& findings) {
+  const size_t size = text.size();
+  for (const Finding& f : findings) {
+    require(f.start <= f.end && f.end <= size, "a finding's range lies outside the text");
+    for (const RelatedLocation& r : f.related)
+      if (r.path.empty())
+        require(r.start <= r.end && r.end <= size, "a related location lies outside the text");
+    for (const Fix& fix : f.fixes) {
+      require(fix.region_start <= fix.region_end && fix.region_end <= size,
+              "a fix region lies outside the text");
+      uint32_t previous_end = 0;
+      for (const TextEdit& e : fix.edits) {
+        require(e.start <= e.end && e.end <= size, "a fix edit lies outside the text");
+        require(e.start >= previous_end, "the edits of one fix overlap or are out of order");
+        previous_end = e.end;
+      }
+    }
+  }
+}
+
+// The preferred fix of each finding, as `--fix` (and `--unsafe-fixes`) chooses them.
+std::vector<const Fix*> preferred_fixes(const std::vector<Finding>& findings, bool unsafe) {
+  std::vector<const Fix*> chosen;
+  for (const Finding& f : findings)
+    for (const Fix& fix : f.fixes) {
+      if (fix.suppression) continue;
+      if (fix.applicability == Applicability::Safe || unsafe) chosen.push_back(&fix);
+      break;
+    }
+  return chosen;
+}
+
+void check_configuration(const std::string& original, bool clean, const Configuration& config) {
+  const SourceFile file(original);
+  const CheckResult result = check_file(file, config.settings, config.relative_path);
+  require(!result.skipped || result.findings.empty(), "a skipped file has findings");
+  check_ranges(original, result.findings);
+
+  // Quick fixes, one at a time, as an editor applies them.
+  size_t tried = 0;
+  for (const Finding& f : result.findings)
+    for (const Fix& fix : f.fixes) {
+      if (tried++ == kMaxSingleFixes) break;
+      std::string text = original;
+      apply_fixes(text, {&fix});
+      if (clean && !parses_cleanly(text)) fail("a quick fix breaks a file that parsed: " + fix.title);
+    }
+
+  // --fix: passes until nothing applies.
+  std::string text = original;
+  std::vector<Finding> findings = result.findings;
+  for (int pass = 0; pass < kMaxFixPasses; ++pass) {
+    const std::vector<const Fix*> chosen = preferred_fixes(findings, config.unsafe_fixes);
+    if (chosen.empty() || apply_fixes(text, chosen) == 0) break;
+    const SourceFile fixed(text);
+    if (clean && ts_node_has_error(fixed.root())) fail("--fix breaks a file that parsed");
+    findings = check_file(fixed, config.settings, config.relative_path).findings;
+    check_ranges(text, findings);
+  }
+
+  // --add-noqa.
+  if (!result.findings.empty()) {
+    const Fix noqa{"noqa", Applicability::Safe, add_noqa_edits(file, result.findings, config.settings), true};
+    text = original;
+    apply_fixes(text, {&noqa});
+    if (clean && !parses_cleanly(text)) fail("--add-noqa breaks a file that parsed");
+  }
+}
+
+}  // namespace
+}  // namespace loopsafe::fuzz
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace loopsafe::fuzz;
+  static const std::vector<Configuration> configurations = make_configurations();
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  const bool clean = parses_cleanly(text);
+  for (const Configuration& config : configurations) check_configuration(text, clean, config);
+  return 0;
+}

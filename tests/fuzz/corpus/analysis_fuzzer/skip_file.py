@@ -1,0 +1,6 @@
+# loopsafe: skip-file
+import time
+
+
+async def f():
+    time.sleep(1)
