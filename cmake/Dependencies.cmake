@@ -16,4 +16,6 @@ if(NOT ASIO_INCLUDE_DIR)
 endif()
 add_library(asio_standalone INTERFACE)
 target_include_directories(asio_standalone INTERFACE ${ASIO_INCLUDE_DIR})
-target_compile_definitions(asio_standalone INTERFACE ASIO_STANDALONE)
+# asio picks aligned_alloc or operator new by whether a libstdc++ header came before its own, which
+# differs between files; both halves of an allocation must agree (AddressSanitizer reports the mismatch).
+target_compile_definitions(asio_standalone INTERFACE ASIO_STANDALONE ASIO_DISABLE_STD_ALIGNED_ALLOC)
