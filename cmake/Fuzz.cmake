@@ -18,7 +18,7 @@ foreach(fuzzer IN LISTS LOOPSAFE_FUZZERS)
     set_tests_properties(fuzz_corpus_${fuzzer} PROPERTIES LABELS fuzz TIMEOUT 600)
   endif()
 endforeach()
-target_link_libraries(analysis_fuzzer PRIVATE loopsafe_analysis)
+target_link_libraries(analysis_fuzzer PRIVATE loopsafe_analysis loopsafe_server)  # server: its UTF-8 check
 target_link_libraries(jsonrpc_fuzzer PRIVATE loopsafe_server)
 target_link_libraries(edit_script_fuzzer PRIVATE loopsafe_server)
 add_custom_target(loopsafe_fuzzers DEPENDS ${LOOPSAFE_FUZZERS})
