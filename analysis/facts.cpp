@@ -34,8 +34,8 @@ struct StackEntry {
 
 class FactCollector {
  public:
-  FactCollector(const SourceFile& file, const std::vector<uint32_t>* skip_bodies)
-      : file_(file), skip_bodies_(skip_bodies) {}
+  FactCollector(const SourceFile& file, const std::vector<uint32_t>* skip_functions)
+      : file_(file), skip_functions_(skip_functions) {}
 
   FileFacts run() {
     facts_.scopes.push_back(Scope{ScopeKind::Module, -1, -1, {}});
@@ -118,14 +118,6 @@ class FactCollector {
     const StackEntry* parent = parent_entry();
     WalkState state = parent ? parent->state : WalkState{};
     const NodeKind kind = kind_of(node);
-    if (skip_bodies_ && parent && parent->kind == NodeKind::FunctionDefinition &&
-        std::binary_search(skip_bodies_->begin(), skip_bodies_->end(), ts_node_start_byte(node))) {
-      FunctionInfo& fn = facts_.functions[parent->own_function];
-      fn.body_skipped = true;
-      fn.yields_known = false;
-      if (fn.class_index >= 0) facts_.classes[fn.class_index].has_skipped_method = true;
-      descend_ = false;
-    }
     if (kind == NodeKind::Other || kind == NodeKind::Keyword) {  // most nodes: nothing to learn here
       stack_.push_back(StackEntry{node, kind, state});
       return;
@@ -294,6 +286,16 @@ class FactCollector {
     entry.own_scope = facts_.functions[index].scope;
     entry.own_function = index;
     parameter_count_ = 0;
+    // Parameters and the return annotation only matter to code inside the function: a skipped
+    // function is not walked past its name, which is most of what an incremental check walks.
+    if (skip_functions_ &&
+        std::binary_search(skip_functions_->begin(), skip_functions_->end(), ts_node_start_byte(node))) {
+      FunctionInfo& skipped = facts_.functions[index];
+      skipped.body_skipped = true;
+      skipped.yields_known = false;
+      if (skipped.class_index >= 0) facts_.classes[skipped.class_index].has_skipped_method = true;
+      descend_ = false;
+    }
   }
 
   void bind_definition(BindingKind kind, TSNode node, int index, int scope, std::string_view name) {
@@ -487,7 +489,7 @@ class FactCollector {
   }
 
   const SourceFile& file_;
-  const std::vector<uint32_t>* skip_bodies_;
+  const std::vector<uint32_t>* skip_functions_;
   FileFacts facts_;
   std::vector<StackEntry> stack_;
   int parameter_count_ = 0;
@@ -499,8 +501,8 @@ class FactCollector {
 
 }  // namespace
 
-FileFacts collect_facts(const SourceFile& file, const std::vector<uint32_t>* skip_bodies) {
-  return FactCollector(file, skip_bodies).run();
+FileFacts collect_facts(const SourceFile& file, const std::vector<uint32_t>* skip_functions) {
+  return FactCollector(file, skip_functions).run();
 }
 
 }  // namespace loopsafe

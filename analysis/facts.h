@@ -57,8 +57,9 @@ struct FunctionInfo {
   std::vector<TSNode> decorators;  // the decorator expressions
   std::vector<int> call_sites;     // calls made in its own body
   std::vector<TSNode> returned;    // the expressions of its `return` statements
-  // Its body was not walked (an unchanged function in an incremental check): call_sites, returned,
-  // awaits, yields and the scope's inner bindings are missing, and must not be relied on.
+  // Its parameters, return annotation and body were not walked (an unchanged function in an
+  // incremental check): call_sites, returned, awaits, yields and every binding of its scope are
+  // missing, and must not be relied on.
   bool body_skipped = false;
   bool yields_known = true;  // false while a skipped body's `yields` is not restored from elsewhere
 };
@@ -115,7 +116,8 @@ struct FileFacts {
   std::vector<LocalImport> local_framework_imports;
 };
 
-// `skip_bodies`: start offsets of function bodies not to walk (sorted), for incremental checks.
-FileFacts collect_facts(const SourceFile& file, const std::vector<uint32_t>* skip_bodies = nullptr);
+// `skip_functions`: start offsets of the `def`s (after any decorators) whose parameters, return
+// annotation and body are not to be walked (sorted), for incremental checks.
+FileFacts collect_facts(const SourceFile& file, const std::vector<uint32_t>* skip_functions = nullptr);
 
 }  // namespace loopsafe
