@@ -18,9 +18,11 @@ struct AnalysisResult {
   std::string uri;
   int version = 0;
   uint64_t generation = 0;                   // of the document's text and settings it was made from
+  uint64_t project_revision = 0;             // counts the project findings merged into this generation's
   std::shared_ptr<const SourceFile> source;  // null when the document was not analysed
   std::vector<Finding> findings;
-  std::optional<std::string> not_analysed;  // why, when not (file too large)
+  std::optional<std::string> not_analysed;  // why, when not (file too large, parse too slow)
+  bool cancelled = false;                   // a newer version stopped its parse: never used
   Settings settings;                        // the analysis settings used, for fixes that re-check
   std::string relative_path;
   double milliseconds = 0;

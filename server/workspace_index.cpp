@@ -227,6 +227,7 @@ bool Server::update_project_findings(OpenDocument& doc) {
   // Handlers see one list: the file's own findings and the project's, in report order.
   auto merged = std::make_shared<AnalysisResult>(analysis);
   merged->own_findings.reset();
+  ++merged->project_revision;  // a pull with the previous result id must get these findings
   merged->findings = analysis.file_findings();
   if (!doc.project_findings.empty()) {
     merged->own_findings = merged->findings;

@@ -130,3 +130,49 @@ def test_indexing_reports_progress(start_server, tmp_path: Path) -> None:
     assert end["params"]["token"] == token
     begin = client.notifications("$/progress")[0]["value"]
     assert begin["cancellable"] is True and "index" in begin["title"]
+
+
+def test_pull_clients_see_project_findings_change(start_server, tmp_path: Path) -> None:
+    """A pull with the last result id is answered `unchanged` only while nothing changed, project
+    findings included: they arrive after the file's own analysis, when indexing or a helper's edit ends."""
+    root = copy_service(tmp_path)
+    client = start(
+        start_server,
+        root,
+        textDocument__diagnostic={"dynamicRegistration": False},
+        workspace__diagnostics={"refreshSupport": True},
+    )
+    handlers, config = root / "app" / "handlers.py", root / "app" / "config.py"
+    client.open(handlers.as_uri(), handlers.read_text())
+    result_id = None
+
+    def pull_until(want, timeout: float = 30) -> list:
+        nonlocal result_id
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            params = {"textDocument": {"uri": handlers.as_uri()}}
+            if result_id is not None:
+                params["previousResultId"] = result_id
+            report = client.result("textDocument/diagnostic", params)
+            result_id = report["resultId"]
+            if report["kind"] == "full":
+                items = report["items"]
+                if want(ls200_lines(items)):
+                    return items
+            time.sleep(0.05)
+        fresh = client.result("textDocument/diagnostic", {"textDocument": {"uri": handlers.as_uri()}})
+        raise AssertionError(f"pulls with the result id never matched; a fresh pull gives {ls200_lines(fresh['items'])}")
+
+    pull_until(lambda lines: 12 in lines)
+    # The helper stops blocking (unsaved, in the editor): the caller's next pull must say so.
+    text = config.read_text()
+    client.open(config.as_uri(), text)
+    blocking = "    with open(path) as f:\n        return f.read()\n"
+    line = text[: text.index(blocking)].count("\n")
+    client.change(
+        config.as_uri(),
+        2,
+        [{"range": {"start": {"line": line, "character": 0}, "end": {"line": line + 2, "character": 0}}, "text": "    return '{}'\n"}],
+    )
+    pull_until(lambda lines: 12 not in lines and 27 in lines)
+    assert any(r["method"] == "workspace/diagnostic/refresh" for r in client.server_requests), "never asked to refresh"
