@@ -26,7 +26,7 @@ bool has_lone_cr(std::string_view text) {
 
 }  // namespace
 
-TreePtr parse_python(std::string_view text, const TSTree* old_tree) {
+TreePtr parse_python(std::string_view text, const TSTree* old_tree, const ParseLimits& limits) {
   std::string normalized;
   if (has_lone_cr(text)) {
     normalized.assign(text);
@@ -36,8 +36,16 @@ TreePtr parse_python(std::string_view text, const TSTree* old_tree) {
     text = normalized;
   }
   TSParser* parser = thread_parser();
-  ts_parser_reset(parser);
-  return TreePtr(ts_parser_parse_string(parser, old_tree, text.data(), static_cast<uint32_t>(text.size())));
+  ts_parser_reset(parser);  // a parse given up earlier would otherwise be resumed
+  ts_parser_set_timeout_micros(parser, limits.timeout_micros);
+  // tree-sitter reads the flag as a plain size_t with an atomic load; std::atomic<size_t> is laid out
+  // as one.
+  static_assert(sizeof(std::atomic<size_t>) == sizeof(size_t));
+  ts_parser_set_cancellation_flag(parser, reinterpret_cast<const size_t*>(limits.cancel));
+  TreePtr tree(ts_parser_parse_string(parser, old_tree, text.data(), static_cast<uint32_t>(text.size())));
+  ts_parser_set_cancellation_flag(parser, nullptr);
+  ts_parser_set_timeout_micros(parser, 0);
+  return tree;
 }
 
 SourceFile::SourceFile(std::string text)
@@ -47,6 +55,16 @@ SourceFile::SourceFile(std::string text, const TSTree* edited_old_tree)
     : text_(std::move(text)), lines_(text_), tree_(parse_python(text_, edited_old_tree)) {}
 
 SourceFile::SourceFile(std::string text, TextOnly) : text_(std::move(text)), lines_(text_) {}
+
+SourceFile::SourceFile(std::string text, TreePtr tree)
+    : text_(std::move(text)), lines_(text_), tree_(std::move(tree)) {}
+
+std::shared_ptr<const SourceFile> SourceFile::parse_within(std::string text, const TSTree* edited_old_tree,
+                                                           const ParseLimits& limits) {
+  TreePtr tree = parse_python(text, edited_old_tree, limits);
+  if (!tree) return nullptr;
+  return std::shared_ptr<const SourceFile>(new SourceFile(std::move(text), std::move(tree)));
+}
 
 std::string_view SourceFile::text_of(TSNode node) const {
   return node_text(node, text_);

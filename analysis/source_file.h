@@ -3,6 +3,8 @@
 // invalid UTF-8 and all), so every offset reported is an offset into the user's bytes.
 #include <tree_sitter/api.h>
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,6 +18,13 @@ struct TreeDeleter {
 };
 using TreePtr = std::unique_ptr<TSTree, TreeDeleter>;
 
+// Bounds on one parse, so that no input holds a thread for long: tree-sitter gives up after
+// `timeout_micros` (0: never) or as soon as `*cancel` becomes non-zero (a newer version arrived).
+struct ParseLimits {
+  uint64_t timeout_micros = 0;
+  const std::atomic<size_t>* cancel = nullptr;
+};
+
 class SourceFile {
  public:
   // Parses `text`. Never fails: tree-sitter recovers from any syntax error or byte sequence.
@@ -27,6 +36,10 @@ class SourceFile {
   // computed earlier (a cache), where a parse would cost more than everything else.
   struct TextOnly {};
   SourceFile(std::string text, TextOnly);
+  // Parses like the constructors above (`edited_old_tree` may be null) within `limits`; null when the
+  // parse was given up.
+  static std::shared_ptr<const SourceFile> parse_within(std::string text, const TSTree* edited_old_tree,
+                                                        const ParseLimits& limits);
   SourceFile(const SourceFile&) = delete;
   SourceFile& operator=(const SourceFile&) = delete;
 
@@ -43,13 +56,15 @@ class SourceFile {
   void release_tree() { tree_.reset(); }
 
  private:
+  SourceFile(std::string text, TreePtr tree);
   std::string text_;
   LineIndex lines_;
   TreePtr tree_;
 };
 
 // Parses `text` with the Python grammar. Python ends a line at a lone "\r" too, while the grammar does
-// not: the parser sees those as "\n", which keeps every byte offset unchanged.
-TreePtr parse_python(std::string_view text, const TSTree* old_tree = nullptr);
+// not: the parser sees those as "\n", which keeps every byte offset unchanged. Null only when `limits`
+// stopped it.
+TreePtr parse_python(std::string_view text, const TSTree* old_tree = nullptr, const ParseLimits& limits = {});
 
 }  // namespace loopsafe

@@ -66,13 +66,11 @@ Document::Snapshot Document::snapshot() const {
   return {text_, TreePtr(tree_ ? ts_tree_copy(tree_.get()) : nullptr), nullptr, std::move(edits)};
 }
 
-std::shared_ptr<const SourceFile> Document::parse(Snapshot snapshot, bool verify) {
+std::shared_ptr<const SourceFile> Document::parse(Snapshot snapshot, bool verify, const ParseLimits& limits) {
   if (snapshot.parsed) return snapshot.parsed;
   const bool incremental = snapshot.edited_tree != nullptr;
-  auto parsed = incremental
-                    ? std::make_shared<const SourceFile>(std::move(snapshot.text), snapshot.edited_tree.get())
-                    : std::make_shared<const SourceFile>(std::move(snapshot.text));
-  if (verify && incremental) {
+  auto parsed = SourceFile::parse_within(std::move(snapshot.text), snapshot.edited_tree.get(), limits);
+  if (parsed && verify && incremental) {
     const TreePtr fresh = parse_python(parsed->text());
     const std::string expected = sexp(fresh.get());
     if (sexp(parsed->tree()) != expected) {

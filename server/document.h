@@ -42,7 +42,9 @@ class Document {
   Snapshot snapshot() const;
   // With `verify`, an incremental parse is compared with a fresh one, and a difference on valid code
   // aborts: it would be a bug in our edits.
-  static std::shared_ptr<const SourceFile> parse(Snapshot snapshot, bool verify);
+  // Null when `limits` stopped the parse.
+  static std::shared_ptr<const SourceFile> parse(Snapshot snapshot, bool verify,
+                                                 const ParseLimits& limits = {});
   // Keeps `parsed` (made from a snapshot of the current text) as the base of the next incremental parse.
   void adopt(std::shared_ptr<const SourceFile> parsed);
   // snapshot(), parse() and adopt() at once, on this thread.

@@ -55,6 +55,8 @@ struct Server::Job {
   Settings settings;
   std::string relative_path;
   std::optional<std::string> not_analysed;
+  ParseLimits limits;
+  std::shared_ptr<std::atomic<size_t>> cancel;  // keeps limits.cancel alive
 };
 
 Server::Server(MessageWriter& out) : out_(out) {
@@ -372,6 +374,7 @@ void Server::close_document(const std::string& uri) {
   }
   for (const auto& [id, previous] : doc->waiting_pulls)
     reply(id, {{"kind", "full"}, {"items", json::array()}});
+  if (doc->cancel_parse) doc->cancel_parse->store(1);
   documents_.erase(uri);
   if (!client_.pull_diagnostics)
     notify("textDocument/publishDiagnostics", {{"uri", uri}, {"diagnostics", json::array()}});
@@ -387,6 +390,7 @@ void Server::document_changed(OpenDocument& doc, bool immediate) {
   doc.generation = ++next_generation_;
   if (!doc.pending_since) doc.pending_since = received_;
   doc.latest->store(doc.generation);
+  if (doc.cancel_parse) doc.cancel_parse->store(1);
   // Posted, not run: changes already queued behind this one supersede it before anything is parsed.
   const auto analyse = [this, uri = doc.uri, generation = doc.generation] {
     OpenDocument* current = find_document(uri);
@@ -408,11 +412,14 @@ Server::Job Server::make_job(OpenDocument& doc) {
   Job job{doc.uri, doc.version, doc.generation, doc.latest};
   const ServerSettings& editor = settings_for(doc);
   if (!editor.enable) return job;
-  const double megabytes = static_cast<double>(doc.document.text().size()) / (1024.0 * 1024.0);
-  if (megabytes > editor.max_file_size_mb) {
+  const size_t size = doc.document.text().size();
+  const auto limit = static_cast<size_t>(editor.max_file_size_mb * 1024 * 1024);
+  if (size > limit) {
     job.not_analysed = fmt::format(
-        "loopsafe: this file is {:.1f} MB, larger than the maxFileSizeMb setting ({} MB); it is not analysed",
-        megabytes, editor.max_file_size_mb);
+        "loopsafe: this file is {} bytes, more than the maxFileSizeMb setting allows ({} MB = {} bytes); it "
+        "is "
+        "not analysed",
+        size, editor.max_file_size_mb, limit);
     return job;
   }
   const auto config = project_configs_.for_document(doc.path.value_or(std::filesystem::path()));
@@ -429,6 +436,7 @@ Server::Job Server::make_job(OpenDocument& doc) {
       doc.analysis->settings_epoch == settings_epoch_)
     job.previous = doc.analysis;
   job.verify = verify_incremental_;
+  job.limits.timeout_micros = static_cast<uint64_t>(editor.parse_timeout_ms) * 1000;
   return job;
 }
 
@@ -443,8 +451,22 @@ AnalysisResult Server::run_job(Job job) {
   if (!job.snapshot) return result;
   const auto start = Clock::now();
   std::optional<std::vector<SourceEdit>> edits = std::move(job.snapshot->edits);
-  result.source = Document::parse(std::move(*job.snapshot), job.verify);
+  result.source = Document::parse(std::move(*job.snapshot), job.verify, job.limits);
   result.settings_epoch = job.settings_epoch;
+  if (!result.source) {
+    if (job.limits.cancel && job.limits.cancel->load() != 0) {
+      result.cancelled = true;
+      spdlog::debug("parse of {} v{} given up: a newer version arrived", job.uri, job.version);
+    } else {
+      result.not_analysed = fmt::format(
+          "loopsafe: parsing this file took longer than the parseTimeoutMs setting ({} ms); it is not "
+          "analysed",
+          job.limits.timeout_micros / 1000);
+      spdlog::warn("{} v{}: parse given up after {} ms", job.uri, job.version,
+                   job.limits.timeout_micros / 1000);
+    }
+    return result;
+  }
   try {
     std::optional<PreviousCheck> previous;
     if (job.previous)
@@ -471,10 +493,15 @@ void Server::submit(OpenDocument& doc) {
     finish(std::make_shared<const AnalysisResult>(run_job(std::move(*job))));
     return;
   }
-  // Parsing happens on the worker too: a large reparse never holds up requests about other documents.
+  // Parsing happens on the worker too: a large reparse never holds up requests about other documents,
+  // and a newer version stops it.
+  job->cancel = std::make_shared<std::atomic<size_t>>(0);
+  job->limits.cancel = job->cancel.get();
+  doc.cancel_parse = job->cancel;
   asio::post(worker_, [this, job] {
     if (job->latest->load() != job->generation) return;  // a newer version is on its way
     auto result = std::make_shared<const AnalysisResult>(run_job(std::move(*job)));
+    if (result->cancelled) return;
     asio::post(io_, [this, result] { finish(result); });
   });
 }
@@ -511,7 +538,8 @@ void Server::publish(const OpenDocument& doc) {
 }
 
 json Server::pull_report(const OpenDocument& doc, const json& previous_result_id) const {
-  const std::string result_id = std::to_string(doc.analysis->generation);
+  const std::string result_id =
+      std::to_string(doc.analysis->generation) + "." + std::to_string(doc.analysis->project_revision);
   if (previous_result_id == result_id) return {{"kind", "unchanged"}, {"resultId", result_id}};
   return {{"kind", "full"},
           {"resultId", result_id},

@@ -38,6 +38,8 @@ struct OpenDocument {
   std::optional<std::filesystem::path> path;  // for file:// documents
   uint64_t generation = 0;                    // changes with the text and with settings
   std::shared_ptr<std::atomic<uint64_t>> latest = std::make_shared<std::atomic<uint64_t>>(0);
+  // Set to stop the parse of the analysis in flight on the worker, once its version is outdated.
+  std::shared_ptr<std::atomic<size_t>> cancel_parse;
   std::shared_ptr<const AnalysisResult> analysis;  // the latest result, maybe of an older generation
   asio::steady_timer debounce;
   double last_analysis_ms = 0;

@@ -71,6 +71,10 @@ void overlay_settings(ServerSettings& settings, const json& object, std::vector<
     } else if (key == "maxFileSizeMb") {
       value.is_number() && value.get<double>() > 0 ? void(settings.max_file_size_mb = value.get<double>())
                                                    : wrong_type("a positive number");
+    } else if (key == "parseTimeoutMs") {
+      value.is_number() && value.get<double>() >= 1 && value.get<double>() <= 600000
+          ? void(settings.parse_timeout_ms = static_cast<int>(value.get<double>()))
+          : wrong_type("a number of milliseconds (1 to 600000)");
     } else {
       problems.push_back("unknown setting `" + key + "`");
     }

@@ -20,6 +20,7 @@ struct ServerSettings {
   std::string log_level = "info";
   std::optional<std::string> docs_url;  // a template with {code}
   double max_file_size_mb = 20;
+  int parse_timeout_ms = 5000;  // a parse that takes longer is given up and the file not analysed
 };
 
 // Sets the keys present in `object` on `settings`; values of the wrong type or unknown rule codes are

@@ -119,14 +119,42 @@ def test_skip_file_comment_gives_no_diagnostics(server, doc_uri):
     assert server.diagnostics(doc_uri, 1) == []
 
 
-def test_large_files_are_not_analysed(start_server, doc_uri):
+def padded(size: int) -> str:
+    """SLEEPY followed by a comment line, `size` bytes in all."""
+    return SLEEPY + "#" * (size - len(SLEEPY) - 1) + "\n"
+
+
+def test_size_limit_at_its_boundary(start_server, doc_uri):
     client = start_server()
-    client.initialize(initialization_options={"maxFileSizeMb": 0.001})
-    client.open(doc_uri, SLEEPY + "#" * 2000 + "\n")
-    [d] = client.diagnostics(doc_uri, 1)
+    client.initialize(initialization_options={"maxFileSizeMb": 1})
+    limit = 1024 * 1024
+    client.open(doc_uri, padded(limit))  # exactly at the limit: analysed
+    assert [d["code"] for d in client.diagnostics(doc_uri, 1)] == ["ASYNC251"]
+    end = {"line": 5, "character": 0}
+    client.change(doc_uri, 2, [{"range": {"start": end, "end": end}, "text": "#"}])  # one byte over
+    [d] = client.diagnostics(doc_uri, 2)
     assert d["code"] == "loopsafe"
     assert d["range"]["start"] == {"line": 0, "character": 0}
-    assert "maxFileSizeMb" in d["message"] and "not analysed" in d["message"]
+    assert f"{limit + 1} bytes" in d["message"] and "maxFileSizeMb" in d["message"]
+    assert "not analysed" in d["message"]
+    client.change(doc_uri, 3, [{"range": {"start": end, "end": {"line": 5, "character": 1}}, "text": ""}])
+    assert [d["code"] for d in client.diagnostics(doc_uri, 3)] == ["ASYNC251"]  # and back under it
+
+
+def test_a_parse_over_the_time_limit_is_given_up(start_server, doc_uri):
+    client = start_server()
+    client.initialize(initialization_options={"parseTimeoutMs": 1})
+    # Some 3 MB of nested calls: far more than a millisecond of parsing.
+    text = SLEEPY + "x = " + "f(" * 20000 + ")" * 20000 + "\n" + "y = [1, 2, 3]\n" * 200000
+    client.open(doc_uri, text)
+    [d] = client.diagnostics(doc_uri, 1, timeout=30)
+    assert d["code"] == "loopsafe"
+    assert "parseTimeoutMs" in d["message"] and "not analysed" in d["message"]
+    # The server still answers, and analyses the file once the limit allows it.
+    assert client.result("textDocument/hover", {"textDocument": {"uri": doc_uri}, "position": {"line": 4, "character": 4}}) is None
+    mark = client.mark()
+    client.notify("workspace/didChangeConfiguration", {"settings": {"loopsafe": {"parseTimeoutMs": 600000}}})
+    assert [d["code"] for d in client.diagnostics(doc_uri, 1, timeout=60, start=mark)] == ["ASYNC251"]
 
 
 # --- pull diagnostics ----------------------------------------------------------------------------
