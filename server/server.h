@@ -173,6 +173,12 @@ class Server {
   std::set<std::string> cancelled_;  // written by the reader thread as cancellations arrive
   int next_request_id_ = 1;
   std::map<int, std::function<void(const json&, const json&)>> pending_client_requests_;
+
+  // glibc keeps what each thread freed for that thread's next allocations, so without this the
+  // footprint would follow the largest edit each thread ever met; once the server is idle, it gives
+  // that back (clangd does the same).
+  void release_memory_when_idle();
+  asio::steady_timer idle_timer_{io_};
 };
 
 // `loopsafe server`: serves stdin/stdout, logs to stderr, and ends the process.

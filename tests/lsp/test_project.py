@@ -176,3 +176,26 @@ def test_pull_clients_see_project_findings_change(start_server, tmp_path: Path) 
     )
     pull_until(lambda lines: 12 not in lines and 27 in lines)
     assert any(r["method"] == "workspace/diagnostic/refresh" for r in client.server_requests), "never asked to refresh"
+
+
+def test_a_second_server_starts_from_the_cache(start_server, tmp_path: Path) -> None:
+    """The index's summaries are kept in the project's result cache: the next server (or `loopsafe
+    check`) reuses those of unchanged files, and re-reads a file changed in between."""
+    root = copy_service(tmp_path)
+    count = len(list(root.rglob("*.py")))
+    handlers = root / "app" / "handlers.py"
+
+    def index_once(expect_cached: int) -> None:
+        client = start(start_server, root)
+        client.wait_for_log(f"indexed {count} Python file(s)", timeout=30)
+        assert f"{expect_cached} from the cache" in client.stderr_text(), client.stderr_text()[-2000:]
+        client.open(handlers.as_uri(), handlers.read_text())
+        wait_for_ls200(client, handlers.as_uri(), lambda lines: lines == [12, 13, 27, 28, 29])
+        assert client.shutdown_and_exit() == 0
+
+    index_once(0)
+    assert (root / ".loopsafe_cache").is_dir()
+    index_once(count)
+    config = root / "app" / "config.py"
+    config.write_text(config.read_text() + "\n# changed\n")
+    index_once(count - 1)
