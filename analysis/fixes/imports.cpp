@@ -5,6 +5,15 @@ namespace loopsafe {
 
 namespace {
 
+// True when `rest`, what follows a statement on its line, is a backslash continuation: the next line
+// (even an empty one) belongs to the statement, so nothing may be inserted before it.
+bool continues(std::string_view rest) {
+  while (!rest.empty() &&
+         (rest.back() == '\n' || rest.back() == '\r' || rest.back() == ' ' || rest.back() == '\t'))
+    rest.remove_suffix(1);
+  return !rest.empty() && rest.back() == '\\' && rest.find('#') == std::string_view::npos;
+}
+
 ImportPlan find_import_plan(const FixContext& ctx, std::string_view module) {
   for (const auto& [name, bindings] : ctx.facts.scopes[0].bindings) {
     const Binding& last = bindings.back();
@@ -32,7 +41,11 @@ ImportPlan find_import_plan(const FixContext& ctx, std::string_view module) {
   const std::string statement = "import " + std::string(module);
   const LineIndex& lines = ctx.file.lines();
   if (!ts_node_is_null(last_header)) {
-    const uint32_t line = lines.position(ts_node_end_byte(last_header)).line;
+    const uint32_t end_byte = ts_node_end_byte(last_header);
+    uint32_t line = lines.position(end_byte).line;
+    uint32_t from = end_byte;
+    while (line + 1 < lines.line_count() && continues(text.substr(from, lines.line_start(line + 1) - from)))
+      from = lines.line_start(++line);
     if (line + 1 < lines.line_count()) {
       const uint32_t at = lines.line_start(line + 1);
       return {std::string(module), TextEdit{at, at, statement + eol}};

@@ -43,6 +43,14 @@ TEST_CASE("CRLF files get CRLF imports") {
         "import time\r\nimport asyncio\r\n\r\nasync def f():\r\n    await asyncio.sleep(1)\r\n");
 }
 
+TEST_CASE("the import goes after a statement continued by a backslash, not into it") {
+  // Found by the analysis fuzzer: the continued line is part of `import requests`.
+  CHECK(fix_all("import time\nimport requests\\\n\n\nasync def f():\n    time.sleep(1)\n") ==
+        "import time\nimport requests\\\n\nimport asyncio\n\nasync def f():\n    await asyncio.sleep(1)\n");
+  CHECK(fix_all("import time\nimport requests  # c:\\\n\nasync def f():\n    time.sleep(1)\n") ==
+        "import time\nimport requests  # c:\\\nimport asyncio\n\nasync def f():\n    await asyncio.sleep(1)\n");
+}
+
 TEST_CASE("Python 3.8 projects get run_in_executor with functools.partial") {
   Settings settings;
   settings.min_python = PythonVersion{3, 8};
