@@ -164,16 +164,51 @@ class Summarizer {
     }
   }
 
+  // A class named from elsewhere (an import, `module.Class`), as a reference; empty for anything else.
+  Reference imported_class(TSNode node, int scope) const {
+    if (kind_of(node) == NodeKind::Type) node = ts_node_named_child(node, 0);  // `repo: Repo`
+    if (ts_node_is_null(node)) return {};
+    const Value v = resolver_.resolve(node, scope);
+    return v.is(Value::Kind::Name) ? v.name : Reference();
+  }
+
+  // The class that `node` is an instance of when that class comes from elsewhere and may be the
+  // project's: `Repository(...)`, a name bound once to such a call, or annotated with such a class
+  // (`repo: Repository`). Types the single-file resolver knows (the catalog's) never get here.
+  Reference instance_class(TSNode node, int scope, int depth = 0) const {
+    if (depth > 4) return {};
+    node = unparenthesize(node);
+    if (kind_of(node) == NodeKind::Call) {
+      const Value callee = resolver_.callee(node, scope);
+      return callee.is(Value::Kind::Name) ? callee.name : Reference();
+    }
+    if (kind_of(node) != NodeKind::Identifier) return {};
+    const Binding* b = resolver_.lookup(file_.text_of(node), scope, ts_node_start_byte(node));
+    if (!b) return {};
+    if (!ts_node_is_null(b->annotation)) return imported_class(b->annotation, b->scope);
+    if (b->kind == BindingKind::Value && !ts_node_is_null(b->value))
+      return instance_class(b->value, b->scope, depth + 1);
+    return {};
+  }
+
   // What a call's callee may be in the project; empty when it cannot be project code.
   Reference callee_reference(const loopsafe::CallSite& call, const Value& callee) const {
     if (!callee.is(Value::Kind::Unknown)) return reference_to(callee);
-    // `self.helper()`, `cls.helper()`, `Repo.helper()` where `helper` comes from a base class in
-    // another module: the local resolver does not know it, the project does.
     TSNode function = field(call.node, "function");
     if (kind_of(function) != NodeKind::Attribute) return {};
+    const std::string attribute(file_.text_of(field(function, "attribute")));
+    // `self.helper()`, `cls.helper()`, `Repo.helper()` where `helper` comes from a base class in
+    // another module: the local resolver does not know it, the project does.
     const Value object = resolver_.resolve(field(function, "object"), call.scope);
-    if (!object.is(Value::Kind::LocalInstance) && !object.is(Value::Kind::LocalClass)) return {};
-    return "@" + class_name(object.index) + "." + std::string(file_.text_of(field(function, "attribute")));
+    if (object.is(Value::Kind::LocalInstance) || object.is(Value::Kind::LocalClass))
+      return "@" + class_name(object.index) + "." + attribute;
+    // `repo.load()` on an instance of a class of another module: that class's method (or nothing, when
+    // the class is not the project's).
+    if (object.is(Value::Kind::Unknown)) {
+      const Reference type = instance_class(field(function, "object"), call.scope);
+      if (!type.empty()) return type + "." + attribute;
+    }
+    return {};
   }
 
   void visit(const loopsafe::CallSite& call, ModuleSummary& s) {
