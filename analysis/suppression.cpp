@@ -20,6 +20,7 @@ bool is_code_char(char c) {
 }  // namespace
 
 std::optional<Noqa> parse_noqa(std::string_view comment) {
+  if (comment.find_first_of("qQ") == std::string_view::npos) return std::nullopt;  // most comments
   const std::string text = lower(comment);
   size_t at = 0;
   for (;;) {
@@ -69,19 +70,25 @@ bool has_skip_file(const SourceFile& file, const FileFacts& facts) {
   return false;
 }
 
-void apply_noqa(const SourceFile& file, const FileFacts& facts, std::vector<Finding>& findings) {
-  if (findings.empty()) return;
-  std::unordered_map<uint32_t, Noqa> by_line;
+NoqaLines::NoqaLines(const SourceFile& file, const FileFacts& facts) : file_(file) {
   for (const Comment& c : facts.comments)
     if (auto noqa = parse_noqa(file.text().substr(c.start, c.end - c.start)))
-      by_line.emplace(file.lines().position(c.start).line, std::move(*noqa));
-  if (by_line.empty()) return;
-  std::erase_if(findings, [&](const Finding& f) {
-    const auto it = by_line.find(file.lines().position(f.start).line);
-    if (it == by_line.end()) return false;
-    const Noqa& noqa = it->second;
-    return noqa.all || std::find(noqa.codes.begin(), noqa.codes.end(), f.code) != noqa.codes.end();
-  });
+      by_line_.emplace(file.lines().position(c.start).line, std::move(*noqa));
+}
+
+bool NoqaLines::suppresses(std::string_view code, uint32_t offset) const {
+  if (by_line_.empty()) return false;
+  const auto it = by_line_.find(file_.lines().position(offset).line);
+  if (it == by_line_.end()) return false;
+  const Noqa& noqa = it->second;
+  return noqa.all || std::find(noqa.codes.begin(), noqa.codes.end(), code) != noqa.codes.end();
+}
+
+void apply_noqa(const SourceFile& file, const FileFacts& facts, std::vector<Finding>& findings) {
+  if (findings.empty()) return;
+  const NoqaLines noqa(file, facts);
+  if (noqa.empty()) return;
+  std::erase_if(findings, [&](const Finding& f) { return noqa.suppresses(f.code, f.start); });
 }
 
 }  // namespace loopsafe

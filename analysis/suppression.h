@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "analysis/facts.h"
@@ -23,6 +24,19 @@ std::optional<Noqa> parse_noqa(std::string_view comment);
 
 // True when a comment before the first statement says `loopsafe: skip-file`.
 bool has_skip_file(const SourceFile& file, const FileFacts& facts);
+
+// The noqa comments of a file by line, read once for many questions.
+class NoqaLines {
+ public:
+  NoqaLines(const SourceFile& file, const FileFacts& facts);
+  // True when a noqa comment on the line holding `offset` suppresses `code`.
+  bool suppresses(std::string_view code, uint32_t offset) const;
+  bool empty() const { return by_line_.empty(); }
+
+ private:
+  const SourceFile& file_;
+  std::unordered_map<uint32_t, Noqa> by_line_;
+};
 
 // Drops findings suppressed by a noqa comment on the line where they start.
 void apply_noqa(const SourceFile& file, const FileFacts& facts, std::vector<Finding>& findings);

@@ -33,14 +33,6 @@ bool transparent_decorator(std::string_view text) {
   return false;
 }
 
-bool suppressed(const SourceFile& file, const FileFacts& facts, std::string code, uint32_t offset) {
-  std::vector<Finding> probe(1);
-  probe[0].code = std::move(code);
-  probe[0].start = probe[0].end = offset;
-  apply_noqa(file, facts, probe);
-  return probe.empty();
-}
-
 bool identifier_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
 }
@@ -69,6 +61,7 @@ class Summarizer {
       : file_(file),
         facts_(facts),
         resolver_(file, facts),
+        noqa_(file, facts),
         ctx_{file, facts, resolver_, settings, FixContext{file, facts, settings}, {}, {}} {}
 
   ModuleSummary run() {
@@ -240,13 +233,14 @@ class Summarizer {
     CallSite site{use, c, describe_function(ctx_, call), {}, false};
     if (fix) site.fixes.push_back(std::move(*fix));
     if (auto noqa = noqa_fix(ctx_.fix_context, code, c.at.start)) site.fixes.push_back(std::move(*noqa));
-    site.suppressed = suppressed(file_, facts_, code, c.at.start);
+    site.suppressed = noqa_.suppresses(code, c.at.start);
     s.sites.push_back(std::move(site));
   }
 
   const SourceFile& file_;
   const FileFacts& facts_;
   Resolver resolver_;
+  NoqaLines noqa_;
   RuleContext ctx_;
 };
 
