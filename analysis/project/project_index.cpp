@@ -67,9 +67,25 @@ std::vector<std::string> module_names(std::string_view relative,
   return names;
 }
 
+namespace {
+
+// What other modules' calls are resolved through: module-level names, classes with their bases and
+// methods (function numbers included).
+bool same_interface(const ModuleSummary& a, const ModuleSummary& b) {
+  return a.symbols == b.symbols && a.classes == b.classes;
+}
+
+}  // namespace
+
 void ProjectIndex::set(const std::string& relative, std::string location,
                        std::shared_ptr<const ModuleSummary> summary) {
-  Module& m = modules_[relative];
+  const auto [it, added] = modules_.try_emplace(relative);
+  Module& m = it->second;
+  if (added)
+    layout_changed_ = true;
+  else if (!same_interface(*m.summary, *summary))
+    interfaces_changed_ = true;
+  m.edges_fresh = false;
   m.relative = relative;
   m.location = std::move(location);
   const auto slash = relative.rfind('/');
@@ -81,15 +97,39 @@ void ProjectIndex::set(const std::string& relative, std::string location,
 }
 
 void ProjectIndex::remove(const std::string& relative) {
-  modules_.erase(relative);
+  if (modules_.erase(relative) != 0) layout_changed_ = true;
 }
 
 void ProjectIndex::link() {
+  if (layout_changed_) name_modules();
+  if (layout_changed_ || interfaces_changed_)
+    for (Module* m : ordered_) m->edges_fresh = false;
+  layout_changed_ = interfaces_changed_ = false;
+  // A module calls the same few things many times (`os.path.join`): each reference is resolved once.
+  std::unordered_map<std::string_view, Entity> resolved;
+  for (Module* m : ordered_) {
+    if (m->edges_fresh) continue;
+    resolved.clear();
+    const auto& functions = m->summary->functions;
+    m->edges.assign(functions.size(), {});
+    for (size_t f = 0; f < functions.size(); ++f)
+      for (const Call& call : functions[f].calls) {
+        const auto [known, fresh] = resolved.try_emplace(call.callee);
+        if (fresh) known->second = callable(resolve(*m, call.callee, 0));
+        m->edges[f].push_back(known->second);
+      }
+    m->edges_fresh = true;
+  }
+  find_blocking();
+}
+
+void ProjectIndex::name_modules() {
   // Modules in path order: ids, names and chosen witnesses do not depend on the order files came in.
-  std::vector<Module*> ordered;
-  for (auto& [relative, m] : modules_) ordered.push_back(&m);
-  std::sort(ordered.begin(), ordered.end(),
+  ordered_.clear();
+  for (auto& [relative, m] : modules_) ordered_.push_back(&m);
+  std::sort(ordered_.begin(), ordered_.end(),
             [](const Module* a, const Module* b) { return a->relative < b->relative; });
+  const std::vector<Module*>& ordered = ordered_;
 
   by_name_.clear();
   const auto has_file = [&](std::string_view path) { return modules_.contains(std::string(path)); };
@@ -111,7 +151,10 @@ void ProjectIndex::link() {
       if (!fresh && it->second != &m) it->second = nullptr;
     }
   }
+}
 
+void ProjectIndex::find_blocking() {
+  const std::vector<Module*>& ordered = ordered_;
   // Which sync functions may block: distances from the blocking calls, backwards over the calls.
   blocks_.clear();
   std::unordered_map<uint64_t, std::vector<Entity>> callers;  // callee key -> callers that may run it inline
@@ -125,11 +168,9 @@ void ProjectIndex::link() {
         blocks_[caller.key()] = Blocks{0, -1, {}};
         queue.push_back(caller);
       }
-      for (const Call& call : functions[f].calls) {
-        const Entity callee = callable(resolve(*m, call.callee, 0));
+      for (const Entity& callee : m->edges[f])
         if (callee.kind == Entity::Kind::Function && runs_inline(callee))
           callers[callee.key()].push_back(caller);
-      }
     }
   }
   while (!queue.empty()) {
@@ -149,7 +190,7 @@ void ProjectIndex::link() {
       const auto it = blocks_.find(caller.key());
       if (it == blocks_.end() || it->second.distance == 0) continue;
       for (size_t c = 0; c < functions[f].calls.size(); ++c) {
-        const Entity callee = callable(resolve(*m, functions[f].calls[c].callee, 0));
+        const Entity callee = m->edges[f][c];
         if (callee.kind != Entity::Kind::Function || !runs_inline(callee)) continue;
         const auto next = blocks_.find(callee.key());
         if (next != blocks_.end() && next->second.distance == it->second.distance - 1) {

@@ -43,6 +43,14 @@ class ProjectIndex {
                                 std::string_view settings_path) const;
 
  private:
+  struct Module;
+  // A function or class of a module.
+  struct Entity {
+    enum class Kind { None, Function, Class } kind = Kind::None;
+    const Module* module = nullptr;
+    int index = -1;
+    uint64_t key() const { return (static_cast<uint64_t>(module->id) << 32) | static_cast<uint32_t>(index); }
+  };
   struct Module {
     uint32_t id = 0;
     std::string relative;
@@ -51,13 +59,10 @@ class ProjectIndex {
     std::shared_ptr<const ModuleSummary> summary;
     std::string package;  // where its relative imports start (itself for an `__init__.py`)
     std::unordered_map<std::string, int> class_by_name;
-  };
-  // A function or class of a module.
-  struct Entity {
-    enum class Kind { None, Function, Class } kind = Kind::None;
-    const Module* module = nullptr;
-    int index = -1;
-    uint64_t key() const { return (static_cast<uint64_t>(module->id) << 32) | static_cast<uint32_t>(index); }
+    // What each call of each of its functions reaches (callable(resolve(...))), kept between links
+    // while nothing it was resolved through changed.
+    std::vector<std::vector<Entity>> edges;
+    bool edges_fresh = false;
   };
   // How a function that may block does: directly (`hop` < 0), or through its call number `hop`,
   // which reaches `next`.
@@ -67,6 +72,8 @@ class ProjectIndex {
     Entity next;
   };
 
+  void name_modules();
+  void find_blocking();
   Entity resolve(const Module& from, const Reference& ref, int depth) const;
   Entity resolve_absolute(const std::string& name, int depth) const;
   Entity resolve_in(const Module& module, std::string_view path, int depth) const;
@@ -81,6 +88,11 @@ class ProjectIndex {
                              std::vector<RelatedLocation>& related) const;
 
   std::unordered_map<std::string, Module> modules_;  // by relative path
+  std::vector<Module*> ordered_;                     // by path: ids, names and witnesses follow it
+  // Files came or went: modules are named again. A module's names, classes or bases changed: every
+  // module's calls are resolved again (they may go through it). Otherwise only changed modules' calls.
+  bool layout_changed_ = true;
+  bool interfaces_changed_ = true;
   std::unordered_map<std::string, const Module*> by_name_;
   std::unordered_map<uint64_t, Blocks> blocks_;  // functions that may block, by key()
 };

@@ -61,6 +61,7 @@ struct ClassSummary {
   std::string name;                    // qualified within the module
   std::vector<Reference> bases;        // resolvable ones only
   std::map<std::string, int> methods;  // name -> function number
+  bool operator==(const ClassSummary&) const = default;
 };
 
 // A module-level name: a function, a class, or an imported name (another reference).
@@ -68,6 +69,7 @@ struct Symbol {
   enum class Kind { Function, Class, Import } kind = Kind::Function;
   int index = -1;
   Reference target;
+  bool operator==(const Symbol&) const = default;
 };
 
 // A call in this module that becomes a finding when its callee turns out to be project code.
