@@ -728,8 +728,10 @@ const char* Reuse::compare_outlines(const Outline& now) {
                                         shift_.maps(was.end) && it->end == shift_.to_new(was.end)))) {
       new_class_of_old[c] = static_cast<int>(it - classes.begin());
       old_class_of_new_[new_class_of_old[c]] = static_cast<int>(c);
-    } else if (!class_touched_[c]) {
-      return "the outline changed";
+    } else {
+      // Changed although the edit is elsewhere (error recovery regrouped the code around a syntax
+      // error): from here on it counts as touched.
+      class_touched_[c] = 1;
     }
   }
   const auto same_class = [&](const FunctionUnit& was, const FunctionUnit& is) {
@@ -746,14 +748,17 @@ const char* Reuse::compare_outlines(const Outline& now) {
     const bool found = it != units.end() && it->start == start && same_class(was, *it);
     const auto j = static_cast<size_t>(it - units.begin());
     if (!touched_[i]) {
-      if (!found || it->name != was.name || !shift_.maps(was.name_start) ||
-          it->name_start != shift_.to_new(was.name_start) || it->is_async != was.is_async ||
-          !shift_.maps(was.end) || it->end != shift_.to_new(was.end) || !shift_.maps(was.body_start) ||
-          it->body_start != shift_.to_new(was.body_start) || it->has_error != was.has_error)
-        return "the outline changed";
-      old_of_new_[j] = static_cast<int>(i);
-      new_of_old_[i] = static_cast<int>(j);
-      continue;
+      if (found && it->name == was.name && shift_.maps(was.name_start) &&
+          it->name_start == shift_.to_new(was.name_start) && it->is_async == was.is_async &&
+          shift_.maps(was.end) && it->end == shift_.to_new(was.end) && shift_.maps(was.body_start) &&
+          it->body_start == shift_.to_new(was.body_start) && it->has_error == was.has_error) {
+        old_of_new_[j] = static_cast<int>(i);
+        new_of_old_[i] = static_cast<int>(j);
+        continue;
+      }
+      // Changed although the edit is elsewhere (error recovery): gone, like a touched unit that is not
+      // where it was; whatever stands there now is new.
+      touched_[i] = 1;
     }
     // Edited in place: the same def at the same place, the edit inside its lines before and after.
     if (!found || !old_lines_.within(before_, was.start, was.end) ||

@@ -47,8 +47,9 @@ TEST_CASE("the import goes after a statement continued by a backslash, not into 
   // Found by the analysis fuzzer: the continued line is part of `import requests`.
   CHECK(fix_all("import time\nimport requests\\\n\n\nasync def f():\n    time.sleep(1)\n") ==
         "import time\nimport requests\\\n\nimport asyncio\n\nasync def f():\n    await asyncio.sleep(1)\n");
-  CHECK(fix_all("import time\nimport requests  # c:\\\n\nasync def f():\n    time.sleep(1)\n") ==
-        "import time\nimport requests  # c:\\\nimport asyncio\n\nasync def f():\n    await asyncio.sleep(1)\n");
+  CHECK(
+      fix_all("import time\nimport requests  # c:\\\n\nasync def f():\n    time.sleep(1)\n") ==
+      "import time\nimport requests  # c:\\\nimport asyncio\n\nasync def f():\n    await asyncio.sleep(1)\n");
 }
 
 TEST_CASE("Python 3.8 projects get run_in_executor with functools.partial") {
