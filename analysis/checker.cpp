@@ -23,9 +23,15 @@ CheckResult check_file(const SourceFile& file, const Settings& settings, std::st
 std::vector<Finding> run_rules(const SourceFile& file, const FileFacts& facts, const Settings& settings,
                                std::string_view relative_path, bool* incomplete) {
   const Resolver resolver(file, facts);
+  std::vector<Finding> findings = run_rules(file, facts, resolver, settings, relative_path);
+  if (incomplete) *incomplete = resolver.incomplete();
+  return findings;
+}
+
+std::vector<Finding> run_rules(const SourceFile& file, const FileFacts& facts, const Resolver& resolver,
+                               const Settings& settings, std::string_view relative_path) {
   RuleContext ctx{file, facts, resolver, settings, FixContext{file, facts, settings}, {}, {}};
   for (Rule rule : all_rules()) rule(ctx);
-  if (incomplete) *incomplete = resolver.incomplete();
 
   std::vector<Finding>& findings = ctx.findings;
   std::erase_if(findings, [&](const Finding& f) {

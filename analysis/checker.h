@@ -6,6 +6,7 @@
 #include "analysis/config.h"
 #include "analysis/facts.h"
 #include "analysis/finding.h"
+#include "analysis/resolve.h"
 #include "analysis/source_file.h"
 
 namespace loopsafe {
@@ -22,6 +23,9 @@ CheckResult check_file(const SourceFile& file, const Settings& settings, std::st
 // `incomplete` is set when resolution needed a function body the facts skipped.
 std::vector<Finding> run_rules(const SourceFile& file, const FileFacts& facts, const Settings& settings,
                                std::string_view relative_path, bool* incomplete = nullptr);
+// The same with a resolver of these facts that the caller goes on using (what it learnt is kept).
+std::vector<Finding> run_rules(const SourceFile& file, const FileFacts& facts, const Resolver& resolver,
+                               const Settings& settings, std::string_view relative_path);
 
 // The order findings are reported in.
 void sort_findings(std::vector<Finding>& findings);

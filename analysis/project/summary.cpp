@@ -57,10 +57,11 @@ bool dropped_by_assignment_text(const SourceFile& file, const FileFacts& facts,
 
 class Summarizer {
  public:
-  Summarizer(const SourceFile& file, const FileFacts& facts, const Settings& settings)
+  Summarizer(const SourceFile& file, const FileFacts& facts, const Resolver& resolver,
+             const Settings& settings)
       : file_(file),
         facts_(facts),
-        resolver_(file, facts),
+        resolver_(resolver),
         noqa_(file, facts),
         ctx_{file, facts, resolver_, settings, FixContext{file, facts, settings}, {}, {}} {}
 
@@ -239,7 +240,7 @@ class Summarizer {
 
   const SourceFile& file_;
   const FileFacts& facts_;
-  Resolver resolver_;
+  const Resolver& resolver_;
   NoqaLines noqa_;
   RuleContext ctx_;
 };
@@ -250,12 +251,13 @@ FileCheck check_file_for_project(const SourceFile& file, const Settings& setting
                                  std::string_view relative_path) {
   FileCheck check;
   const FileFacts facts = collect_facts(file);
+  const Resolver resolver(file, facts);  // one for both: the summary asks much of what the rules did
   if (has_skip_file(file, facts)) {
     check.result.skipped = true;
   } else {
-    check.result.findings = run_rules(file, facts, settings, relative_path);
+    check.result.findings = run_rules(file, facts, resolver, settings, relative_path);
   }
-  ModuleSummary summary = Summarizer(file, facts, settings).run();
+  ModuleSummary summary = Summarizer(file, facts, resolver, settings).run();
   if (check.result.skipped) summary.sites.clear();  // its helpers still count; its own calls are not reported
   check.summary = std::make_shared<const ModuleSummary>(std::move(summary));
   return check;
