@@ -112,6 +112,14 @@ bool owns_lines(std::string_view text, uint32_t start, uint32_t end) {
 
 // --- the outline of a checked file ----------------------------------------------------------------
 
+// The item of `items` (sorted by start) that starts exactly at `start`, or null.
+template <typename T>
+const T* starting_at(const std::vector<T>& items, uint32_t start) {
+  const auto it = std::lower_bound(items.begin(), items.end(), start,
+                                   [](const T& x, uint32_t at) { return x.start < at; });
+  return it != items.end() && it->start == start ? &*it : nullptr;
+}
+
 bool is_unit(const FileFacts& facts, const FunctionInfo& fn) {
   const Scope& defining = facts.scopes[fn.defining_scope];
   if (defining.kind == ScopeKind::Module) return true;
@@ -210,11 +218,9 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
     if (fn.body_skipped) {
       if (!old || !shift.maps(shift.to_old(u.start))) return std::nullopt;
       const uint32_t old_start = shift.to_old(u.start);
-      const auto it = std::lower_bound(old->units.begin(), old->units.end(), old_start,
-                                       [](const FunctionUnit& x, uint32_t at) { return x.start < at; });
-      if (it == old->units.end() || it->start != old_start || shift.to_new(it->end) != u.end ||
-          shift.to_new(it->def_start) != u.def_start || shift.to_new(it->name_start) != u.name_start ||
-          it->name != u.name || it->is_async != u.is_async)
+      const FunctionUnit* it = starting_at(old->units, old_start);
+      if (!it || shift.to_new(it->end) != u.end || shift.to_new(it->def_start) != u.def_start ||
+          shift.to_new(it->name_start) != u.name_start || it->name != u.name || it->is_async != u.is_async)
         return std::nullopt;
       u.body_start = shift.to_new(it->body_start);
       u.annotated = it->annotated;
@@ -720,13 +726,12 @@ const char* Reuse::compare_outlines(const Outline& now) {
     const ClassOutline& was = old_.classes[c];
     if (!shift_.start_maps(was.start)) continue;
     const uint32_t start = shift_.to_new(was.start);
-    const auto it = std::lower_bound(classes.begin(), classes.end(), start,
-                                     [](const ClassOutline& x, uint32_t at) { return x.start < at; });
-    const bool found = it != classes.end() && it->start == start;
+    const ClassOutline* it = starting_at(classes, start);
+    const bool found = it != nullptr;
     if (found && (class_touched_[c] || (it->name == was.name && shift_.maps(was.name_start) &&
                                         it->name_start == shift_.to_new(was.name_start) &&
                                         shift_.maps(was.end) && it->end == shift_.to_new(was.end)))) {
-      new_class_of_old[c] = static_cast<int>(it - classes.begin());
+      new_class_of_old[c] = static_cast<int>(it - classes.data());
       old_class_of_new_[new_class_of_old[c]] = static_cast<int>(c);
     } else {
       // Changed although the edit is elsewhere (error recovery regrouped the code around a syntax
@@ -743,10 +748,9 @@ const char* Reuse::compare_outlines(const Outline& now) {
     const FunctionUnit& was = old_.units[i];
     if (!shift_.start_maps(was.start)) continue;
     const uint32_t start = shift_.to_new(was.start);
-    const auto it = std::lower_bound(units.begin(), units.end(), start,
-                                     [](const FunctionUnit& x, uint32_t at) { return x.start < at; });
-    const bool found = it != units.end() && it->start == start && same_class(was, *it);
-    const auto j = static_cast<size_t>(it - units.begin());
+    const FunctionUnit* it = starting_at(units, start);
+    const bool found = it != nullptr && same_class(was, *it);
+    const auto j = static_cast<size_t>(it ? it - units.data() : 0);
     if (!touched_[i]) {
       if (found && it->name == was.name && shift_.maps(was.name_start) &&
           it->name_start == shift_.to_new(was.name_start) && it->is_async == was.is_async &&
