@@ -79,6 +79,10 @@ std::optional<fs::path> user_cache_home() {
 
 }  // namespace
 
+Key key_of(std::string_view bytes, const Settings& settings, std::string_view config_relative) {
+  return {hash_bytes(bytes), settings_fingerprint(settings, config_relative)};
+}
+
 std::string build_stamp() {
   std::string stamp = LOOPSAFE_VERSION;
   struct stat self {};

@@ -23,6 +23,10 @@ struct Key {
   bool operator==(const Key&) const = default;
 };
 
+// The key of a file's `bytes` under the settings that apply to it (`config_relative`: its path from
+// its config's directory).
+Key key_of(std::string_view bytes, const Settings& settings, std::string_view config_relative);
+
 // The loopsafe version and the identity of the running executable: a rebuild may change any result
 // without changing the version number.
 std::string build_stamp();

@@ -330,7 +330,7 @@ class CheckRun {
     const cache::ResultCache* cache = cache_for(unit, again);
     std::optional<cache::Entry> hit;
     if (cache) {
-      unit.cache_key = {cache::hash_bytes(unit.original), cache::settings_fingerprint(settings, relative)};
+      unit.cache_key = cache::key_of(unit.original, settings, relative);
       hit = cache->find(unit.project_relative, unit.cache_key);
     }
     const auto remember = [&](const CheckResult& result) {

@@ -62,8 +62,8 @@ struct Server::Job {
   Settings settings;
   std::string relative_path;
   std::optional<std::string> not_analysed;
-  ParseLimits limits;
-  std::shared_ptr<std::atomic<size_t>> cancel;  // keeps limits.cancel alive
+  uint64_t parse_timeout_micros = 0;
+  std::shared_ptr<std::atomic<size_t>> cancel;  // set when a newer version outdates it; null: never
 };
 
 Server::Server(MessageWriter& out) : out_(out) {
@@ -453,7 +453,7 @@ Server::Job Server::make_job(OpenDocument& doc) {
       doc.analysis->settings_epoch == settings_epoch_)
     job.previous = doc.analysis;
   job.verify = verify_incremental_;
-  job.limits.timeout_micros = static_cast<uint64_t>(editor.parse_timeout_ms) * 1000;
+  job.parse_timeout_micros = static_cast<uint64_t>(editor.parse_timeout_ms) * 1000;
   return job;
 }
 
@@ -468,19 +468,20 @@ AnalysisResult Server::run_job(Job job) {
   if (!job.snapshot) return result;
   const auto start = Clock::now();
   std::optional<std::vector<SourceEdit>> edits = std::move(job.snapshot->edits);
-  result.source = Document::parse(std::move(*job.snapshot), job.verify, job.limits);
+  result.source = Document::parse(std::move(*job.snapshot), job.verify,
+                                  ParseLimits{job.parse_timeout_micros, job.cancel.get()});
   result.settings_epoch = job.settings_epoch;
   if (!result.source) {
-    if (job.limits.cancel && job.limits.cancel->load() != 0) {
+    if (job.cancel && job.cancel->load() != 0) {
       result.cancelled = true;
       spdlog::debug("parse of {} v{} given up: a newer version arrived", job.uri, job.version);
     } else {
       result.not_analysed = fmt::format(
           "loopsafe: parsing this file took longer than the parseTimeoutMs setting ({} ms); it is not "
           "analysed",
-          job.limits.timeout_micros / 1000);
+          job.parse_timeout_micros / 1000);
       spdlog::warn("{} v{}: parse given up after {} ms", job.uri, job.version,
-                   job.limits.timeout_micros / 1000);
+                   job.parse_timeout_micros / 1000);
     }
     return result;
   }
@@ -513,7 +514,6 @@ void Server::submit(OpenDocument& doc) {
   // Parsing happens on the worker too: a large reparse never holds up requests about other documents,
   // and a newer version stops it.
   job->cancel = std::make_shared<std::atomic<size_t>>(0);
-  job->limits.cancel = job->cancel.get();
   doc.cancel_parse = job->cancel;
   asio::post(worker_, [this, job] {
     if (job->latest->load() != job->generation) return;  // a newer version is on its way

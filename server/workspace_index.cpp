@@ -133,8 +133,7 @@ void Server::index_workspace() {
         if (auto text = read_text(path)) {
           const std::string relative = path.lexically_relative(work[r].root).generic_string();
           cache::ResultCache* cache = caches[r].get();
-          const cache::Key key{cache ? cache::hash_bytes(*text) : cache::Digest{},
-                               cache ? cache::settings_fingerprint(work[r].settings, relative) : 0};
+          const cache::Key key = cache ? cache::key_of(*text, work[r].settings, relative) : cache::Key{};
           std::shared_ptr<const project::ModuleSummary> summary;
           if (auto hit = cache ? cache->find(relative, key) : std::nullopt; hit && hit->summary) {
             summary = std::move(hit->summary);
