@@ -39,17 +39,32 @@ class FactCollector {
 
   FileFacts run() {
     facts_.scopes.push_back(Scope{ScopeKind::Module, -1, -1, {}});
-    TSNode root = file_.root();
     facts_.header_end = static_cast<uint32_t>(file_.text().size());
-    for_each_named_child(root, [&](TSNode child, const char*) {
+    file_.for_each_top_level([&](TSNode child) {
       if (kind_of(child) != NodeKind::Comment && facts_.header_end == file_.text().size())
         facts_.header_end = ts_node_start_byte(child);
     });
+    // One module, whatever the number of trees it is parsed into: the first tree's root opens the
+    // module scope, and every tree's statements are walked in it.
+    const SyntaxPieces& pieces = file_.pieces();
+    if (pieces.empty()) return std::move(facts_);
+    enter(ts_tree_root_node(pieces.front().tree.get()), nullptr);
+    for (const SyntaxPiece& piece : pieces) walk_below(ts_tree_root_node(piece.tree.get()));
+    return std::move(facts_);
+  }
 
-    TSTreeCursor cursor = ts_tree_cursor_new(root);
-    enter(root, nullptr);
+  // Walks the nodes under `top`, depth first, with enter() and the stack.
+  void walk_below(TSNode top) {
+    TSTreeCursor cursor = ts_tree_cursor_new(top);
+    if (!ts_tree_cursor_goto_first_child(&cursor)) {
+      ts_tree_cursor_delete(&cursor);
+      return;
+    }
+    uint32_t depth = 1;
+    enter(ts_tree_cursor_current_node(&cursor), &cursor);
     for (;;) {
       if (std::exchange(descend_, true) && ts_tree_cursor_goto_first_child(&cursor)) {
+        ++depth;
         enter(ts_tree_cursor_current_node(&cursor), &cursor);
         continue;
       }
@@ -59,9 +74,10 @@ class FactCollector {
           enter(ts_tree_cursor_current_node(&cursor), &cursor);
           break;
         }
-        if (!ts_tree_cursor_goto_parent(&cursor)) {
+        ts_tree_cursor_goto_parent(&cursor);
+        if (--depth == 0) {
           ts_tree_cursor_delete(&cursor);
-          return std::move(facts_);
+          return;
         }
       }
     }

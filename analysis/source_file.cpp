@@ -1,6 +1,7 @@
 #include "analysis/source_file.h"
 
 #include "analysis/syntax.h"
+#include "analysis/syntax_pieces.h"
 
 namespace loopsafe {
 namespace {
@@ -18,23 +19,12 @@ TSParser* thread_parser() {
   return parser.get();
 }
 
-bool has_lone_cr(std::string_view text) {
-  for (size_t i = 0; i < text.size(); ++i)
-    if (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) return true;
-  return false;
+bool lone_cr_at(std::string_view text, size_t i) {
+  return text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n');
 }
 
-}  // namespace
-
-TreePtr parse_python(std::string_view text, const TSTree* old_tree, const ParseLimits& limits) {
-  std::string normalized;
-  if (has_lone_cr(text)) {
-    normalized.assign(text);
-    for (size_t i = 0; i < normalized.size(); ++i)
-      if (normalized[i] == '\r' && (i + 1 == normalized.size() || normalized[i + 1] != '\n'))
-        normalized[i] = '\n';
-    text = normalized;
-  }
+TreePtr parse_with(std::string_view text, const TSRange* range, const TSTree* old_tree,
+                   const ParseLimits& limits) {
   TSParser* parser = thread_parser();
   ts_parser_reset(parser);  // a parse given up earlier would otherwise be resumed
   ts_parser_set_timeout_micros(parser, limits.timeout_micros);
@@ -42,28 +32,69 @@ TreePtr parse_python(std::string_view text, const TSTree* old_tree, const ParseL
   // as one.
   static_assert(sizeof(std::atomic<size_t>) == sizeof(size_t));
   ts_parser_set_cancellation_flag(parser, reinterpret_cast<const size_t*>(limits.cancel));
+  if (range) ts_parser_set_included_ranges(parser, range, 1);
   TreePtr tree(ts_parser_parse_string(parser, old_tree, text.data(), static_cast<uint32_t>(text.size())));
+  if (range) ts_parser_set_included_ranges(parser, nullptr, 0);
   ts_parser_set_cancellation_flag(parser, nullptr);
   ts_parser_set_timeout_micros(parser, 0);
   return tree;
 }
 
-SourceFile::SourceFile(std::string text)
-    : text_(std::move(text)), lines_(text_), tree_(parse_python(text_)) {}
+}  // namespace
 
-SourceFile::SourceFile(std::string text, const TSTree* edited_old_tree)
-    : text_(std::move(text)), lines_(text_), tree_(parse_python(text_, edited_old_tree)) {}
+SyntaxPieces copy_pieces(const SyntaxPieces& pieces) {
+  SyntaxPieces copy;
+  copy.reserve(pieces.size());
+  for (const SyntaxPiece& p : pieces)
+    copy.push_back({p.start, p.end, TreePtr(p.tree ? ts_tree_copy(p.tree.get()) : nullptr), p.edited});
+  return copy;
+}
+
+std::string python_parser_text(std::string_view text) {
+  std::string normalized;
+  for (size_t i = 0; i < text.size(); ++i)
+    if (lone_cr_at(text, i)) {
+      if (normalized.empty()) normalized.assign(text);
+      normalized[i] = '\n';
+    }
+  return normalized;
+}
+
+TreePtr parse_python(std::string_view text, const TSTree* old_tree, const ParseLimits& limits) {
+  const std::string normalized = python_parser_text(text);
+  return parse_with(normalized.empty() ? text : normalized, nullptr, old_tree, limits);
+}
+
+TreePtr parse_python_range(std::string_view text, const TSRange& range, const TSTree* old_tree,
+                           const ParseLimits& limits) {
+  return parse_with(text, &range, old_tree, limits);
+}
+
+SourceFile::SourceFile(std::string text) : text_(std::move(text)), lines_(text_) {
+  pieces_.push_back({0, static_cast<uint32_t>(text_.size()), parse_python(text_), false});
+}
 
 SourceFile::SourceFile(std::string text, TextOnly) : text_(std::move(text)), lines_(text_) {}
 
-SourceFile::SourceFile(std::string text, TreePtr tree)
-    : text_(std::move(text)), lines_(text_), tree_(std::move(tree)) {}
+std::shared_ptr<const SourceFile> SourceFile::parse_within(std::string text, SyntaxPieces pieces,
+                                                           const ParseLimits& limits, uint32_t piece_bytes) {
+  auto file = std::make_shared<SourceFile>(std::move(text), TextOnly{});
+  if (pieces.empty()) pieces.push_back({0, static_cast<uint32_t>(file->text_.size()), nullptr, false});
+  if (!parse_pieces(file->text_, file->lines_, pieces, limits, piece_bytes)) return nullptr;
+  file->pieces_ = std::move(pieces);
+  return file;
+}
 
-std::shared_ptr<const SourceFile> SourceFile::parse_within(std::string text, const TSTree* edited_old_tree,
-                                                           const ParseLimits& limits) {
-  TreePtr tree = parse_python(text, edited_old_tree, limits);
-  if (!tree) return nullptr;
-  return std::shared_ptr<const SourceFile>(new SourceFile(std::move(text), std::move(tree)));
+TSNode SourceFile::module_at(uint32_t offset) const {
+  for (const SyntaxPiece& piece : pieces_)
+    if (offset < piece.end || &piece == &pieces_.back()) return ts_tree_root_node(piece.tree.get());
+  return TSNode{};
+}
+
+bool SourceFile::has_syntax_error() const {
+  for (const SyntaxPiece& piece : pieces_)
+    if (ts_node_has_error(ts_tree_root_node(piece.tree.get()))) return true;
+  return false;
 }
 
 std::string_view SourceFile::text_of(TSNode node) const {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analysis/line_index.h"
 
@@ -25,46 +26,77 @@ struct ParseLimits {
   const std::atomic<size_t>* cancel = nullptr;
 };
 
+// A run of whole lines of a file with a tree-sitter tree of its own (parsed with the run as the
+// parser's included range, so the tree's positions are the file's). A file parsed whole is one piece;
+// the server keeps a large document as several, so that an edit reparses one (analysis/syntax_pieces.h
+// says why and when that gives the whole file's tree).
+struct SyntaxPiece {
+  uint32_t start = 0;
+  uint32_t end = 0;
+  TreePtr tree;         // null: to be parsed from scratch
+  bool edited = false;  // the bytes changed since `tree` was parsed; `tree` has had ts_tree_edit
+};
+using SyntaxPieces = std::vector<SyntaxPiece>;
+// Copies share the trees' nodes (ts_tree_copy is O(1)); a copy may be edited and parsed on another thread.
+SyntaxPieces copy_pieces(const SyntaxPieces& pieces);
+
 class SourceFile {
  public:
-  // Parses `text`. Never fails: tree-sitter recovers from any syntax error or byte sequence.
+  // Parses `text` whole. Never fails: tree-sitter recovers from any syntax error or byte sequence.
   explicit SourceFile(std::string text);
-  // Parses `text` incrementally: `edited_old_tree` is an earlier tree of the same document, already
-  // edited (ts_tree_edit) to match `text`. Unchanged subtrees are reused, so a keystroke costs little.
-  SourceFile(std::string text, const TSTree* edited_old_tree);
   // Keeps `text` without parsing it, as release_tree() leaves a file: for reporting results that were
   // computed earlier (a cache), where a parse would cost more than everything else.
   struct TextOnly {};
   SourceFile(std::string text, TextOnly);
-  // Parses like the constructors above (`edited_old_tree` may be null) within `limits`; null when the
-  // parse was given up.
-  static std::shared_ptr<const SourceFile> parse_within(std::string text, const TSTree* edited_old_tree,
-                                                        const ParseLimits& limits);
+  // Parses `text` within `limits`, reusing `pieces`: pieces of an earlier version of the same document,
+  // edited to match `text` (edit_pieces), or none to parse from scratch. With `piece_bytes` > 0, large
+  // pieces are split at top-level statements into pieces of about that size. Null when the parse was
+  // given up.
+  static std::shared_ptr<const SourceFile> parse_within(std::string text, SyntaxPieces pieces,
+                                                        const ParseLimits& limits, uint32_t piece_bytes = 0);
   SourceFile(const SourceFile&) = delete;
   SourceFile& operator=(const SourceFile&) = delete;
 
   std::string_view text() const { return text_; }
   const LineIndex& lines() const { return lines_; }
-  TSNode root() const { return ts_tree_root_node(tree_.get()); }
-  const TSTree* tree() const { return tree_.get(); }
-  // A copy of the tree that the caller owns and may edit, for the constructor above.
-  TreePtr copy_tree() const { return TreePtr(tree_ ? ts_tree_copy(tree_.get()) : nullptr); }
+  const SyntaxPieces& pieces() const { return pieces_; }
+  // The module node of the piece that holds `offset` (of the last piece past the end).
+  TSNode module_at(uint32_t offset) const;
+  // Calls f(node) for each top-level node of the file (statements and comments), in order.
+  template <class F>
+  void for_each_top_level(F&& f) const {
+    for (const SyntaxPiece& piece : pieces_) {
+      TSTreeCursor cursor = ts_tree_cursor_new(ts_tree_root_node(piece.tree.get()));
+      for (bool more = ts_tree_cursor_goto_first_child(&cursor); more;
+           more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+        const TSNode node = ts_tree_cursor_current_node(&cursor);
+        if (ts_node_is_named(node)) f(node);
+      }
+      ts_tree_cursor_delete(&cursor);
+    }
+  }
+  bool has_syntax_error() const;
   std::string_view text_of(TSNode node) const;
   // "\r\n" when the file's first line ends that way, else "\n": edits keep the file's convention.
   std::string_view line_ending() const;
-  // Frees the tree once analysis is done; text and lines stay usable for reporting.
-  void release_tree() { tree_.reset(); }
+  // Frees the trees once analysis is done; text and lines stay usable for reporting.
+  void release_tree() { pieces_.clear(); }
 
  private:
-  SourceFile(std::string text, TreePtr tree);
   std::string text_;
   LineIndex lines_;
-  TreePtr tree_;
+  SyntaxPieces pieces_;
 };
 
-// Parses `text` with the Python grammar. Python ends a line at a lone "\r" too, while the grammar does
-// not: the parser sees those as "\n", which keeps every byte offset unchanged. Null only when `limits`
-// stopped it.
+// Parses `text` whole with the Python grammar. Python ends a line at a lone "\r" too, while the grammar
+// does not: the parser sees those as "\n", which keeps every byte offset unchanged. Null only when
+// `limits` stopped it.
 TreePtr parse_python(std::string_view text, const TSTree* old_tree = nullptr, const ParseLimits& limits = {});
+// The same for the bytes `range` of `text` only: the tree has the file's positions. `text` must have had
+// its lone "\r"s replaced already (python_parser_text).
+TreePtr parse_python_range(std::string_view text, const TSRange& range, const TSTree* old_tree,
+                           const ParseLimits& limits);
+// `text` as the parser must see it: a lone "\r" becomes "\n". Empty when `text` has none (use it as is).
+std::string python_parser_text(std::string_view text);
 
 }  // namespace loopsafe

@@ -5,22 +5,14 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "analysis/syntax_pieces.h"
+#include "analysis/tree_diff.h"
+
 namespace loopsafe::server {
 namespace {
 
-// tree-sitter's point: a row as LineIndex counts lines (the parser sees a lone "\r" as "\n") and a
-// column in bytes from the row's start (a BOM is part of row 0 for the parser).
-TSPoint point_at(const LineIndex& lines, uint32_t offset) {
-  const uint32_t line = lines.position(offset).line;
-  return {line, line == 0 ? offset : offset - lines.line_start(line)};
-}
-
-std::string sexp(const TSTree* tree) {
-  char* text = ts_node_string(ts_tree_root_node(tree));
-  std::string copy(text);
-  std::free(text);
-  return copy;
-}
+// About 200 lines of typical code: reparsing a piece from scratch costs a millisecond or two.
+constexpr uint32_t kPieceBytes = 8192;
 
 }  // namespace
 
@@ -34,8 +26,8 @@ void Document::edit(uint32_t start, uint32_t end, std::string_view new_text) {
   // edit as tree-sitter sees it includes that byte.
   uint32_t edit_start = start;
   if (edit_start > 0 && text_[edit_start - 1] == '\r') --edit_start;
-  const TSPoint start_point = point_at(*lines_, edit_start);
-  const TSPoint old_end_point = point_at(*lines_, end);
+  const TSPoint start_point = tree_sitter_point(*lines_, edit_start);
+  const TSPoint old_end_point = tree_sitter_point(*lines_, end);
   text_.replace(start, end - start, new_text);
   lines_ = std::make_unique<LineIndex>(text_);
   parsed_.reset();
@@ -45,16 +37,17 @@ void Document::edit(uint32_t start, uint32_t end, std::string_view new_text) {
     edits_.clear();
     edits_complete_ = false;
   }
-  if (!tree_) return;
+  if (pieces_.empty()) return;
   const auto new_end = start + static_cast<uint32_t>(new_text.size());
-  const TSInputEdit ts_edit{edit_start, end, new_end, start_point, old_end_point, point_at(*lines_, new_end)};
-  ts_tree_edit(tree_.get(), &ts_edit);
+  const TSInputEdit ts_edit{edit_start,  end,           new_end,
+                            start_point, old_end_point, tree_sitter_point(*lines_, new_end)};
+  edit_pieces(pieces_, ts_edit, text_);
 }
 
 void Document::replace_all(std::string text) {
   text_ = std::move(text);
   lines_ = std::make_unique<LineIndex>(text_);
-  tree_.reset();
+  pieces_.clear();
   parsed_.reset();
   edits_complete_ = false;
 }
@@ -62,22 +55,31 @@ void Document::replace_all(std::string text) {
 Document::Snapshot Document::snapshot() const {
   std::optional<std::vector<SourceEdit>> edits;
   if (edits_complete_) edits = edits_;
-  if (parsed_) return {{}, nullptr, parsed_, std::move(edits)};
-  return {text_, TreePtr(tree_ ? ts_tree_copy(tree_.get()) : nullptr), nullptr, std::move(edits)};
+  if (parsed_) return {{}, {}, parsed_, std::move(edits)};
+  return {text_, copy_pieces(pieces_), nullptr, std::move(edits)};
+}
+
+uint32_t Document::piece_bytes() {
+  static const uint32_t bytes = [] {
+    const char* value = std::getenv("LOOPSAFE_PIECE_BYTES");
+    return value ? static_cast<uint32_t>(std::strtoul(value, nullptr, 10)) : kPieceBytes;
+  }();
+  return bytes;
 }
 
 std::shared_ptr<const SourceFile> Document::parse(Snapshot snapshot, bool verify, const ParseLimits& limits) {
   if (snapshot.parsed) return snapshot.parsed;
-  const bool incremental = snapshot.edited_tree != nullptr;
-  auto parsed = SourceFile::parse_within(std::move(snapshot.text), snapshot.edited_tree.get(), limits);
-  if (parsed && verify && incremental) {
-    const TreePtr fresh = parse_python(parsed->text());
-    const std::string expected = sexp(fresh.get());
-    if (sexp(parsed->tree()) != expected) {
-      // Error recovery may legitimately differ between an incremental and a fresh parse.
-      if (!ts_node_has_error(ts_tree_root_node(fresh.get()))) {
-        spdlog::critical("incremental parse differs from a fresh parse of the same text ({} bytes)",
-                         parsed->text().size());
+  const bool incremental = !snapshot.edited_pieces.empty();
+  auto parsed = SourceFile::parse_within(std::move(snapshot.text), std::move(snapshot.edited_pieces), limits,
+                                         piece_bytes());
+  // A single piece parsed from scratch is a fresh parse already.
+  if (parsed && verify && (incremental || parsed->pieces().size() > 1)) {
+    const SourceFile fresh{std::string(parsed->text())};
+    if (const std::string difference = first_tree_difference(*parsed, fresh); !difference.empty()) {
+      // Error recovery may legitimately differ between an incremental or piecewise parse and a fresh one.
+      if (!fresh.has_syntax_error()) {
+        spdlog::critical("incremental parse differs from a fresh parse of the same text ({} bytes): {}",
+                         parsed->text().size(), difference);
         std::abort();
       }
       spdlog::debug("incremental parse of broken code differs from a fresh parse (error recovery)");
@@ -88,7 +90,7 @@ std::shared_ptr<const SourceFile> Document::parse(Snapshot snapshot, bool verify
 
 void Document::adopt(std::shared_ptr<const SourceFile> parsed) {
   if (parsed_ == parsed) return;
-  tree_ = parsed->copy_tree();
+  pieces_ = copy_pieces(parsed->pieces());
   parsed_ = std::move(parsed);
   edits_.clear();
   edits_complete_ = true;

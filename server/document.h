@@ -1,8 +1,9 @@
 #pragma once
-// An open document: its text, a line index for position conversion and its tree-sitter tree. Each
-// incremental change edits the text and the tree (ts_tree_edit) in place; the next parse reuses the
-// edited tree, so a keystroke in a large file reparses only what it touched. Parsing is lazy: a flood
-// of changes costs one parse, when analysis next asks for the tree.
+// An open document: its text, a line index for position conversion and its tree-sitter trees, one per
+// piece of about kPieceBytes (analysis/syntax_pieces.h). Each incremental change edits the text and the
+// piece it falls in (ts_tree_edit) in place; the next parse reparses that piece with its edited tree, so
+// a keystroke in a large file reparses only what it touched. Parsing is lazy: a flood of changes costs
+// one parse, when analysis next asks for the trees.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -29,12 +30,17 @@ class Document {
   void edit(uint32_t start, uint32_t end, std::string_view new_text);
   void replace_all(std::string text);
 
+  // Bytes per piece: small enough that reparsing one piece from scratch stays within a keystroke's
+  // budget, large enough that a file has few pieces. LOOPSAFE_PIECE_BYTES overrides it (tests use small
+  // pieces so that small documents have several).
+  static uint32_t piece_bytes();
+
   // What parsing the current text needs, taken on the thread that owns the document and parsed on any
-  // other: a copy of the text and of the edited tree (tree-sitter trees are copied in O(1) and may then
+  // other: a copy of the text and of the edited trees (tree-sitter trees are copied in O(1) and may then
   // be used on another thread), or the parse already made for this text.
   struct Snapshot {
     std::string text;
-    TreePtr edited_tree;  // null: parse from scratch
+    SyntaxPieces edited_pieces;  // empty: parse from scratch
     std::shared_ptr<const SourceFile> parsed;
     // The edits since the last adopted parse, in order; nullopt after a whole-text replacement.
     std::optional<std::vector<SourceEdit>> edits;
@@ -53,7 +59,7 @@ class Document {
  private:
   std::string text_;
   std::unique_ptr<LineIndex> lines_;          // views text_
-  TreePtr tree_;                              // the last parse, edited since; null: parse from scratch
+  SyntaxPieces pieces_;                       // the last parse, edited since; empty: parse from scratch
   std::shared_ptr<const SourceFile> parsed_;  // null once the text changed
   std::vector<SourceEdit> edits_;             // since parsed_ was adopted, for incremental checks
   bool edits_complete_ = false;               // false: the text was replaced whole since

@@ -24,7 +24,7 @@ ImportPlan find_import_plan(const FixContext& ctx, std::string_view module) {
   TSNode last_header{};
   TSNode first_code{};
   bool first = true;
-  for_each_named_child(ctx.file.root(), [&](TSNode child, const char*) {
+  ctx.file.for_each_top_level([&](TSNode child) {
     if (!ts_node_is_null(first_code)) return;
     const NodeKind kind = kind_of(child);
     if (kind == NodeKind::Comment) return;

@@ -44,8 +44,9 @@ bool dropped_by_assignment_text(const SourceFile& file, const FileFacts& facts,
                                 const loopsafe::CallSite& call) {
   if (ts_node_is_null(call.assigned_to)) return false;
   const std::string_view name = file.text_of(call.assigned_to);
-  TSNode scope = call.function >= 0 ? facts.functions[call.function].node : file.root();
-  const uint32_t from = ts_node_end_byte(call.node), to = ts_node_end_byte(scope);
+  const uint32_t from = ts_node_end_byte(call.node);
+  const uint32_t to = call.function >= 0 ? ts_node_end_byte(facts.functions[call.function].node)
+                                         : static_cast<uint32_t>(file.text().size());
   const std::string_view rest = file.text().substr(from, to - from);
   for (size_t at = rest.find(name); at != std::string_view::npos; at = rest.find(name, at + 1)) {
     const bool starts = at == 0 || !identifier_char(rest[at - 1]);

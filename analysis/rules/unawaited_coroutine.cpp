@@ -40,20 +40,15 @@ const std::unordered_set<std::string_view>& asyncio_coroutine_functions() {
   return set;
 }
 
-}  // namespace
-
-bool dropped_by_assignment(const RuleContext& ctx, const CallSite& call) {
-  if (ts_node_is_null(call.assigned_to)) return false;
-  const std::string_view name = ctx.file.text_of(call.assigned_to);
-  TSNode body = call.function >= 0 ? ctx.facts.functions[call.function].node : ctx.file.root();
-  const uint32_t after = ts_node_end_byte(call.node);
+// Whether `name` appears as an identifier under `scope` after the byte `after`.
+bool used_after(const SourceFile& file, TSNode scope, std::string_view name, uint32_t after) {
   bool used = false;
-  TSTreeCursor cursor = ts_tree_cursor_new(body);
+  TSTreeCursor cursor = ts_tree_cursor_new(scope);
   for (bool more = true; more && !used;) {
     TSNode node = ts_tree_cursor_current_node(&cursor);
     if (ts_node_end_byte(node) > after && ts_tree_cursor_goto_first_child(&cursor)) continue;
     if (kind_of(node) == NodeKind::Identifier && ts_node_start_byte(node) >= after &&
-        ctx.file.text_of(node) == name)
+        file.text_of(node) == name)
       used = true;
     while (!ts_tree_cursor_goto_next_sibling(&cursor))
       if (!ts_tree_cursor_goto_parent(&cursor)) {
@@ -62,7 +57,21 @@ bool dropped_by_assignment(const RuleContext& ctx, const CallSite& call) {
       }
   }
   ts_tree_cursor_delete(&cursor);
-  return !used;
+  return used;
+}
+
+}  // namespace
+
+bool dropped_by_assignment(const RuleContext& ctx, const CallSite& call) {
+  if (ts_node_is_null(call.assigned_to)) return false;
+  const std::string_view name = ctx.file.text_of(call.assigned_to);
+  const uint32_t after = ts_node_end_byte(call.node);
+  if (call.function >= 0) return !used_after(ctx.file, ctx.facts.functions[call.function].node, name, after);
+  // At module level the rest of the module may be in later trees.
+  for (const SyntaxPiece& piece : ctx.file.pieces())
+    if (piece.end > after && used_after(ctx.file, ts_tree_root_node(piece.tree.get()), name, after))
+      return false;
+  return true;
 }
 
 void check_unawaited_coroutines(RuleContext& ctx) {

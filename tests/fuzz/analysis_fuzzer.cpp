@@ -49,7 +49,7 @@ std::vector<Configuration> make_configurations() {
 
 bool parses_cleanly(const std::string& text) {
   const SourceFile file(text);
-  return !ts_node_has_error(file.root());
+  return !file.has_syntax_error();
 }
 
 enum LineEndings : unsigned { kLf = 1, kCrLf = 2, kCr = 4 };

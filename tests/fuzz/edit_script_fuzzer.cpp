@@ -1,5 +1,6 @@
 // Incremental edits: a starting document and a sequence of edits, applied through the server's Document
-// (text and tree edited in place, incremental reparse with the edited tree) and analysed the way the
+// (text and trees edited in place, incremental reparse of the edited piece; pieces of 64 bytes here, so
+// that edits meet seams, joins and splits) and analysed the way the
 // server's worker analyses a version (check_file_incremental, reusing the previous version's findings).
 // After each analysis it compares with a fresh parse and a whole check of the same text:
 // - the trees, node by node (kind, field, byte and point ranges, missing and extra marks). They may
@@ -15,6 +16,7 @@
 //   flags bit 1: replace the whole text with `inserted` (a change without a range).
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +24,7 @@
 
 #include "analysis/checker.h"
 #include "analysis/incremental.h"
+#include "analysis/tree_diff.h"
 #include "server/document.h"
 #include "tests/fuzz/fuzz_support.h"
 
@@ -31,60 +34,6 @@ namespace {
 using server::Document;
 
 constexpr std::string_view kPath = "app/service.py";
-
-struct CursorDeleter {
-  void operator()(TSTreeCursor* cursor) const {
-    ts_tree_cursor_delete(cursor);
-    delete cursor;
-  }
-};
-using Cursor = std::unique_ptr<TSTreeCursor, CursorDeleter>;
-
-Cursor cursor_at(TSNode node) {
-  return Cursor(new TSTreeCursor(ts_tree_cursor_new(node)));
-}
-
-std::string describe(const TSTreeCursor* cursor) {
-  const TSNode node = ts_tree_cursor_current_node(cursor);
-  const char* field = ts_tree_cursor_current_field_name(cursor);
-  const TSPoint start = ts_node_start_point(node), end = ts_node_end_point(node);
-  return std::string(field ? field : "") + (field ? ": " : "") + ts_node_type(node) +
-         (ts_node_is_missing(node) ? " (missing)" : "") + (ts_node_is_extra(node) ? " (extra)" : "") +
-         " bytes " + std::to_string(ts_node_start_byte(node)) + "-" + std::to_string(ts_node_end_byte(node)) +
-         " points " + std::to_string(start.row) + ":" + std::to_string(start.column) + "-" +
-         std::to_string(end.row) + ":" + std::to_string(end.column) + " children " +
-         std::to_string(ts_node_child_count(node));
-}
-
-bool same_node(const TSTreeCursor* x, const TSTreeCursor* y) {
-  const TSNode a = ts_tree_cursor_current_node(x), b = ts_tree_cursor_current_node(y);
-  const TSPoint a_start = ts_node_start_point(a), b_start = ts_node_start_point(b);
-  const TSPoint a_end = ts_node_end_point(a), b_end = ts_node_end_point(b);
-  return ts_node_symbol(a) == ts_node_symbol(b) &&
-         ts_tree_cursor_current_field_id(x) == ts_tree_cursor_current_field_id(y) &&
-         ts_node_start_byte(a) == ts_node_start_byte(b) && ts_node_end_byte(a) == ts_node_end_byte(b) &&
-         a_start.row == b_start.row && a_start.column == b_start.column && a_end.row == b_end.row &&
-         a_end.column == b_end.column && ts_node_is_missing(a) == ts_node_is_missing(b) &&
-         ts_node_is_extra(a) == ts_node_is_extra(b) && ts_node_child_count(a) == ts_node_child_count(b);
-}
-
-// The first node, in document order, where the two trees differ, described; empty when they are equal.
-std::string first_difference(TSNode a, TSNode b) {
-  const Cursor x = cursor_at(a), y = cursor_at(b);
-  while (true) {
-    if (!same_node(x.get(), y.get())) return describe(x.get()) + "  vs fresh  " + describe(y.get());
-    // Equal child counts keep the cursors in step.
-    if (ts_tree_cursor_goto_first_child(x.get())) {
-      ts_tree_cursor_goto_first_child(y.get());
-      continue;
-    }
-    while (!ts_tree_cursor_goto_next_sibling(x.get())) {
-      if (!ts_tree_cursor_goto_parent(x.get())) return {};
-      ts_tree_cursor_goto_parent(y.get());
-    }
-    ts_tree_cursor_goto_next_sibling(y.get());
-  }
-}
 
 std::string escaped(std::string_view text) {
   std::string out;
@@ -150,8 +99,8 @@ class Session {
  private:
   void verify(const SourceFile& incremental, const IncrementalCheck& checked) {
     const SourceFile fresh{std::string(incremental.text())};
-    const std::string difference = first_difference(incremental.root(), fresh.root());
-    if (!difference.empty() && !ts_node_has_error(fresh.root()))
+    const std::string difference = first_tree_difference(incremental, fresh);
+    if (!difference.empty() && !fresh.has_syntax_error())
       fail_with("the incremental tree differs from a fresh parse of code without errors:\n" + difference);
     const CheckResult whole = check_file(difference.empty() ? fresh : incremental, settings_, kPath);
     if (whole.findings != checked.result.findings)
@@ -173,6 +122,11 @@ class Session {
 
 }  // namespace
 }  // namespace loopsafe::fuzz
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  setenv("LOOPSAFE_PIECE_BYTES", "64", 1);
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace loopsafe::fuzz;

@@ -534,7 +534,7 @@ TEST_CASE("random keystrokes over a service module: every version as a whole che
     reused += again.reused ? 1 : 0;
     ++steps;
     // Keep going from a broken file sometimes, but mostly type in a file that parses.
-    if (random() % 4 == 0 || !ts_node_has_error(next_file->root()) || step % 200 == 199) {
+    if (random() % 4 == 0 || !next_file->has_syntax_error() || step % 200 == 199) {
       text = next;
       file = next_file;
       check = std::move(again);

@@ -20,21 +20,23 @@ std::string large_module() {
 
 TEST_CASE("a set cancellation flag stops the parse") {
   std::atomic<size_t> cancel{1};
-  CHECK(SourceFile::parse_within(large_module(), nullptr, ParseLimits{0, &cancel}) == nullptr);
+  CHECK(SourceFile::parse_within(large_module(), {}, ParseLimits{0, &cancel}) == nullptr);
   cancel = 0;
-  const auto parsed = SourceFile::parse_within("x = 1\n", nullptr, ParseLimits{0, &cancel});
+  const auto parsed = SourceFile::parse_within("x = 1\n", {}, ParseLimits{0, &cancel});
   REQUIRE(parsed != nullptr);
-  CHECK_FALSE(ts_node_has_error(parsed->root()));
+  CHECK_FALSE(parsed->has_syntax_error());
 }
 
 TEST_CASE("a parse over its time limit is given up, and the next one starts afresh") {
-  CHECK(SourceFile::parse_within(large_module(), nullptr, ParseLimits{1, nullptr}) == nullptr);
+  CHECK(SourceFile::parse_within(large_module(), {}, ParseLimits{1, nullptr}) == nullptr);
   const SourceFile small("async def f():\n    pass\n");
-  CHECK_FALSE(ts_node_has_error(small.root()));
-  CHECK(small.text_of(small.root()) == "async def f():\n    pass\n");
-  const auto unlimited = SourceFile::parse_within(large_module(), nullptr, ParseLimits{});
+  CHECK_FALSE(small.has_syntax_error());
+  CHECK(small.text_of(small.module_at(0)) == "async def f():\n    pass\n");
+  const auto unlimited = SourceFile::parse_within(large_module(), {}, ParseLimits{});
   REQUIRE(unlimited != nullptr);
-  CHECK(ts_node_named_child_count(unlimited->root()) == 20000);
+  int statements = 0;
+  unlimited->for_each_top_level([&](TSNode) { ++statements; });
+  CHECK(statements == 20000);
 }
 
 }  // namespace loopsafe
