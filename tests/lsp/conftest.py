@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Callable, Iterator, List
@@ -11,6 +12,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lsp_client import LspClient  # noqa: E402
+
+# Documents here are small: pieces of 64 bytes (instead of 8 KiB) give them several, so that every edit
+# of every test goes through seams, joins and splits, and the server's self-check
+# (LOOPSAFE_VERIFY_INCREMENTAL) compares the pieces with a fresh parse of the whole text.
+os.environ.setdefault("LOOPSAFE_PIECE_BYTES", "64")
 
 SLEEPY = "import time\n\n\nasync def handler() -> None:\n    time.sleep(1)\n"
 CLEAN = "import asyncio\n\n\nasync def handler() -> None:\n    await asyncio.sleep(1)\n"
