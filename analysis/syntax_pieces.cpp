@@ -31,12 +31,14 @@ bool clean_end(const SyntaxPiece& piece) {
   return true;
 }
 
-// No error reaches the start of `piece`: the statements up to its first non-comment one parse cleanly.
+// Nothing ties the start of `piece` to the piece before: its first statement, and any comment before
+// it, parse cleanly and start at column 0. (An indented line would belong to the block the piece
+// before ends with, and parse cleanly on its own too.)
 bool clean_start(const SyntaxPiece& piece) {
   bool clean = true, done = false;
   for_each_named_child(ts_tree_root_node(piece.tree.get()), [&](TSNode node, const char*) {
     if (done) return;
-    if (ts_node_has_error(node)) clean = false;
+    if (ts_node_has_error(node) || ts_node_start_point(node).column != 0) clean = false;
     done = !clean || kind_of(node) != NodeKind::Comment;
   });
   return clean;

@@ -9,12 +9,14 @@
 // keystroke that fixes the typo: 60-90 ms near the top of a 10,000-line file, for one character.
 //
 // Why the pieces give the whole file's tree: pieces start at top-level statements (column 0). A piece
-// that parses without error ends with every bracket, string and block closed, and the next one begins
-// a new statement, so where every piece parses cleanly, the pieces' statements are exactly those of a
-// parse of the whole file. An error stays inside its piece unless it reaches a seam: when the first or
-// last statement of a piece has an error (an unclosed bracket or string, a block indented under the
-// previous piece), the two pieces are joined and parsed again. So broken code may recover differently
-// from a whole parse, as tree-sitter's incremental parse of broken code may anyway; valid code never.
+// that parses without error ends with every bracket, string and block closed, and a piece whose first
+// statement starts at column 0 and parses on its own begins a new statement (an `else:` or `)` cut
+// from what it continues does not parse alone). So where every piece parses cleanly and starts at
+// column 0, the pieces' statements are exactly those of a parse of the whole file. Pieces are joined
+// and parsed again when an error reaches a seam (an unclosed bracket or string, an `else:` cut from
+// its `if`) or a piece starts with an indented line (which belongs to the block before). An error
+// stays inside its piece otherwise, so broken code may recover differently from a whole parse, as
+// tree-sitter's incremental parse of broken code may anyway; valid code never.
 #include <tree_sitter/api.h>
 
 #include <cstdint>

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 
@@ -117,6 +118,32 @@ TEST_CASE("an unbalanced string is an error where it starts, and later handlers 
   CHECK(handlers >= 10);
 }
 
+TEST_CASE("indenting the first line of a piece joins it to the block before") {
+  std::string text = service_module(12);
+  auto file = parse(text, {});
+  REQUIRE(file->pieces().size() > 3);
+  const uint32_t seam = file->pieces()[2].start;
+  SyntaxPieces pieces = copy_pieces(file->pieces());
+  // Now a nested def (or statement) of the piece before's last block: clean code either way.
+  edit(text, pieces, seam, seam, "    ");
+  file = parse(text, std::move(pieces));
+  check_layout(*file);
+  const SourceFile whole(text);
+  REQUIRE_FALSE(whole.has_syntax_error());
+  CHECK(first_tree_difference(*file, whole).empty());
+}
+
+TEST_CASE("comments at a seam are where a whole parse puts them") {
+  std::string text;
+  for (int i = 0; i < 30; ++i) {
+    const std::string n = std::to_string(i);
+    text += "def f" + n + "():\n    x = " + n + "\n        # deeper\n    # same\n# left\n\n  # between\n";
+  }
+  const auto file = parse(text, {});
+  REQUIRE(file->pieces().size() > 2);
+  CHECK(first_tree_difference(*file, SourceFile(text)).empty());
+}
+
 TEST_CASE("random typing: wherever the code parses cleanly, the pieces give a whole parse") {
   const std::string start = service_module(8);
   std::mt19937 random(7);
@@ -126,7 +153,13 @@ TEST_CASE("random typing: wherever the code parses cleanly, the pieces give a wh
   int clean = 0;
   for (int step = 0; step < 3000; ++step) {
     SyntaxPieces pieces = copy_pieces(file->pieces());
-    const auto at = static_cast<uint32_t>(random() % (text.size() + 1));
+    // A quarter of the edits at a seam or next to one, where pieces meet.
+    auto at = static_cast<uint32_t>(random() % (text.size() + 1));
+    if (random() % 4 == 0) {
+      const uint32_t seam = file->pieces()[random() % file->pieces().size()].start;
+      at = std::min(static_cast<uint32_t>(text.size()),
+                    seam + static_cast<uint32_t>(random() % 3) - (seam > 0));
+    }
     const auto length = static_cast<uint32_t>(random() % 3);
     if (step % 300 == 299) {
       text = start;
