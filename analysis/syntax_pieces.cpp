@@ -1,5 +1,6 @@
 #include "analysis/syntax_pieces.h"
 
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,36 @@ bool clean_start(const SyntaxPiece& piece) {
     done = !clean || kind_of(node) != NodeKind::Comment;
   });
   return clean;
+}
+
+// A line that may start a top-level statement: at column 0, not a comment or a continuation of the
+// statement before (`else:`, a closing bracket, a string's text).
+bool statement_line(std::string_view text, uint32_t at) {
+  const char c = text[at];
+  if (!(std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '@')) return false;
+  for (const std::string_view keyword : {"else", "elif", "except", "finally", "case"})
+    if (text.substr(at, keyword.size()) == keyword && at + keyword.size() < text.size() &&
+        !std::isalnum(static_cast<unsigned char>(text[at + keyword.size()])) &&
+        text[at + keyword.size()] != '_')
+      return false;
+  return true;
+}
+
+// Pieces of about `piece_bytes` over [start, end), cut before statement lines; not parsed yet.
+SyntaxPieces cut_at_lines(std::string_view text, uint32_t start, uint32_t end, uint32_t piece_bytes) {
+  SyntaxPieces pieces;
+  pieces.push_back({start, end, nullptr, false});
+  for (uint32_t at = start; at < end;) {
+    const size_t line_end = text.find_first_of("\r\n", at);
+    if (line_end == std::string_view::npos || line_end + 1 >= end) break;
+    at = static_cast<uint32_t>(line_end) + (text.substr(line_end, 2) == "\r\n" ? 2 : 1);
+    if (at < end && at - pieces.back().start >= piece_bytes && end - at >= piece_bytes / 2 &&
+        statement_line(text, at)) {
+      pieces.back().end = at;
+      pieces.push_back({at, end, nullptr, false});
+    }
+  }
+  return pieces;
 }
 
 void join_with_next(SyntaxPieces& pieces, size_t i) {
@@ -152,6 +183,11 @@ void edit_pieces(SyntaxPieces& pieces, const TSInputEdit& edit, std::string_view
 bool parse_pieces(std::string_view text, const LineIndex& lines, SyntaxPieces& pieces,
                   const ParseLimits& limits, uint32_t piece_bytes) {
   const PieceParser parser(text, lines, limits);
+  // A large text parsed from scratch is cut where lines start like a statement, without parsing it
+  // whole first; a cut that was not a statement's start shows at its seam and is joined below.
+  if (piece_bytes > 0 && pieces.size() == 1 && !pieces[0].tree &&
+      pieces[0].end - pieces[0].start > 2 * piece_bytes)
+    pieces = cut_at_lines(text, pieces[0].start, pieces[0].end, piece_bytes);
   std::vector<bool> parsed(pieces.size(), false);
   for (size_t i = 0; i < pieces.size(); ++i) {
     if (pieces[i].tree && !pieces[i].edited) continue;

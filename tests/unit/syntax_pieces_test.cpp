@@ -65,7 +65,7 @@ void check_layout(const SourceFile& file) {
 
 }  // namespace
 
-TEST_CASE("a large file is split at top-level statements, and its statements are a whole parse's") {
+TEST_CASE("a large file is cut into pieces at statement lines, and its statements are a whole parse's") {
   const std::string text = service_module(12);
   const auto file = parse(text, {});
   check_layout(*file);
@@ -74,6 +74,24 @@ TEST_CASE("a large file is split at top-level statements, and its statements are
   CHECK(first_tree_difference(*file, whole).empty());
   // Without a piece size, one piece: what the CLI parses.
   CHECK(SourceFile::parse_within(text, {}, {})->pieces().size() == 1);
+}
+
+TEST_CASE("lines at column 0 inside strings, brackets and if/else are never seams") {
+  std::string text = "\"\"\"Module docstring.\n";
+  for (int i = 0; i < 40; ++i)
+    text += "Line " + std::to_string(i) + " of the docstring, at column 0 like a statement.\n";
+  text += "\"\"\"\nitems = [\n";
+  for (int i = 0; i < 40; ++i) text += "value_" + std::to_string(i) + ",\n";
+  text += "]\nif items:\n    x = 1\n";
+  for (int i = 0; i < 40; ++i) text += "    x += " + std::to_string(i) + "\n";
+  text += "else:\n    x = 2\n";
+  const SourceFile whole(text);
+  REQUIRE_FALSE(whole.has_syntax_error());
+  for (const uint32_t bytes : {16u, 64u, 200u}) {
+    const auto file = SourceFile::parse_within(text, {}, {}, bytes);
+    check_layout(*file);
+    CHECK(first_tree_difference(*file, whole).empty());
+  }
 }
 
 TEST_CASE("a typo in a function keeps the error in its own piece and its neighbour") {
