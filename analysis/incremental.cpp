@@ -8,7 +8,10 @@
 // 1. The unit's own text. A unit is touched when an edited line is one of its lines; touched units are
 //    walked. Units sharing a line with other code, or holding a syntax error, are always walked, so an
 //    unwalked unit owns its lines: its `# noqa` comments and strings (read by suppressions and noqa
-//    fixes) are unchanged, and no walked finding is on its lines.
+//    fixes) are unchanged, and no walked finding is on its lines. A unit holding a syntax error (before
+//    or after) counts as edited: tree-sitter's error recovery may parse its unchanged text differently
+//    after an edit elsewhere (`return x.f~()` a call in one version, `return x.f` and `~()` the next),
+//    so its name and `self.x` names are dirty too.
 // 2. What its names mean. Facts from outside a unit enter its resolution only through words of its
 //    text: a plain name is looked up in its own scopes, then the module's (`lookup` never passes
 //    through a class body except the one it starts in); an attribute is looked up by name on a value.
@@ -684,6 +687,10 @@ std::vector<uint32_t> Reuse::guess_skips() {
   for (size_t i = 0; i < old_.units.size(); ++i) {
     const FunctionUnit& u = old_.units[i];
     if (u.has_error || !u.owns_lines) closure.walk(i, false);
+    if (u.has_error) {
+      closure.dirty(u.name, u.class_index);
+      closure.dirty_attributes(u, old_, u.class_index);
+    }
     if (!touched_[i]) continue;
     closure.walk(i, false);
     // A guess at what seed() will decide: the name stays clean when the edit is inside the def and
@@ -786,6 +793,10 @@ void Reuse::seed(Closure& closure, const Outline& now) {
   for (size_t j = 0; j < units.size(); ++j) {
     const FunctionUnit& is = units[j];
     if (is.has_error || !is.owns_lines) closure.walk(j, false);
+    if (is.has_error) {  // error recovery may read its unchanged text differently now
+      closure.dirty(is.name, is.class_index);
+      closure.dirty_attributes(is, now.state, is.class_index);
+    }
     const int i = old_of_new_[j];
     if (i >= 0 && !in_place_[j]) continue;  // untouched
     closure.walk(j, false);

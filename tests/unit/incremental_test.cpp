@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "analysis/syntax_pieces.h"
+
 using namespace loopsafe;
 
 namespace {
@@ -167,6 +169,42 @@ TEST_CASE("a changed return value walks the callers again") {
   const IncrementalCheck check = check_after(text, e);
   CHECK(check.reused);
   CHECK(check.walked < check.units);
+}
+
+TEST_CASE("a broken function's callers are walked again after an edit elsewhere (found by fuzzing)") {
+  // Before the edit, `requests.Session~()` is a call with an ERROR inside; once `    while` in `worker`
+  // becomes a NUL byte, the incremental reparse reads the same text as `return requests.Session` and a
+  // stray `~()`, so make_session returns the class, not a session, and handler's `s.get` is no longer
+  // ASYNC210. The fuzzer's document: the `import` broken by invalid bytes is part of what it takes.
+  const std::string text =
+      "import time\nimpo" + std::string(28, '\xd3') + std::string(20, '\xff') + std::string(28, '\xd3') +
+      "rt requests\n\n\ndef make_session():\n    return requests.Session~()\n\n\n"
+      "async def handler(request):\n    time.sleep(1)\n    s = make_session()\n"
+      "    s.get(\"https://example.com\")\n\n\nasync def worker(queue):\n    while Tru\x01\x08\x01\"";
+  const auto old_file = SourceFile::parse_within(text, {}, {}, 64);
+  const IncrementalCheck first = check_file_incremental(*old_file, {}, "x.py", nullptr);
+  REQUIRE(count(text, "ASYNC210") == 1);
+  // As the server parses (in 64-byte pieces, joined into one here by the errors at their seams), the
+  // next version from the old tree, edited.
+  const Edited e = replace_text(text, "    while", std::string(1, '\0'), "def worker");
+  SyntaxPieces pieces = copy_pieces(old_file->pieces());
+  const LineIndex before(text), after(e.text);
+  const TSInputEdit edit{e.edit.start,
+                         e.edit.old_end,
+                         e.edit.new_end,
+                         tree_sitter_point(before, e.edit.start),
+                         tree_sitter_point(before, e.edit.old_end),
+                         tree_sitter_point(after, e.edit.new_end)};
+  edit_pieces(pieces, edit, e.text);
+  const auto new_file = SourceFile::parse_within(e.text, std::move(pieces), {}, 64);
+  const std::vector<SourceEdit> edits{e.edit};
+  const PreviousCheck previous{old_file->text(), *first.state, first.result.findings, edits};
+  const IncrementalCheck again = check_file_incremental(*new_file, {}, "x.py", &previous);
+  const CheckResult whole = check_file(*new_file, {}, "x.py");
+  size_t blocking_session_calls = 0;
+  for (const Finding& f : whole.findings) blocking_session_calls += f.code == "ASYNC210" ? 1 : 0;
+  REQUIRE(blocking_session_calls == 0);
+  require_same(again, whole);
 }
 
 TEST_CASE("a local rebinding behind an unchanged return expression is seen") {
