@@ -471,6 +471,7 @@ AnalysisResult Server::run_job(Job job) {
   result.source = Document::parse(std::move(*job.snapshot), job.verify,
                                   ParseLimits{job.parse_timeout_micros, job.cancel.get()});
   result.settings_epoch = job.settings_epoch;
+  const double parse_ms = milliseconds_since(start);
   if (!result.source) {
     if (job.cancel && job.cancel->load() != 0) {
       result.cancelled = true;
@@ -500,8 +501,9 @@ AnalysisResult Server::run_job(Job job) {
     spdlog::error("analysis of {} failed: {}", job.uri, e.what());
   }
   result.milliseconds = milliseconds_since(start);
-  spdlog::debug("analysed {} v{} in {:.1f} ms ({}): {} finding(s)", job.uri, job.version, result.milliseconds,
-                result.reused ? "unchanged functions reused" : "whole file", result.findings.size());
+  spdlog::debug("analysed {} v{} in {:.1f} ms ({}, parse {:.1f} ms in {} piece(s)): {} finding(s)", job.uri,
+                job.version, result.milliseconds, result.reused ? "unchanged functions reused" : "whole file",
+                parse_ms, result.source ? result.source->pieces().size() : 0, result.findings.size());
   return result;
 }
 
