@@ -34,7 +34,8 @@
 //    A unit mentioning a dirty word is walked; mentions are whole-word matches of its text, strings
 //    and comments included, its own def name excepted. Names of methods and `self.x` attributes are
 //    dirty as members of their class only: such a member is reached by an attribute (`v.name`) or,
-//    as a plain name, from inside its class (class body, method defaults, annotations, decorators);
+//    as a plain name, from inside its class (class body, method defaults, annotations, decorators;
+//    a class gone from the new text has no inside, so its members are reached by attributes only);
 //    and `self.name` in a method whose `self` is never rebound, of a class without bases, reaches only
 //    that class. Induction over resolution steps: a unit that is not walked starts every step from a
 //    word it mentions or from its class, and reaches only bindings and bodies whose meaning held.
@@ -356,6 +357,9 @@ IncrementalCheck check_whole(const SourceFile& file, const Settings& settings,
 class Closure {
  public:
   static constexpr uint32_t kAnyClass = UINT32_MAX;
+  // The class of a method that is gone along with its class: reached by no plain name (its body is
+  // gone too) and by no `self.x` of another class, only by attributes on values of any type.
+  static constexpr uint32_t kGoneClass = UINT32_MAX - 1;
 
   Closure(const IncrementalState& s, std::string_view text)
       : s_(s), text_(text), walk_(s.units.size()), exported_(s.units.size()), affected_(s.classes.size()) {}
@@ -531,7 +535,7 @@ class Closure {
   bool reaches(uint32_t at, const std::vector<uint32_t>& classes) const {
     if (!attribute_at(at)) {
       for (uint32_t c : classes)
-        if (s_.classes[c].start <= at && at < s_.classes[c].end) return true;
+        if (c < s_.classes.size() && s_.classes[c].start <= at && at < s_.classes[c].end) return true;
       return false;
     }
     const FunctionUnit* u = unit_at(at);
@@ -824,8 +828,9 @@ void Reuse::seed(Closure& closure, const Outline& now) {
   for (size_t i = 0; i < old_.units.size(); ++i) {
     if (new_of_old_[i] >= 0) continue;  // gone: what named it must look again
     const FunctionUnit& was = old_.units[i];
-    const uint32_t member_of = was.class_index == Closure::kAnyClass || new_class_of_old_[was.class_index] < 0
-                                   ? Closure::kAnyClass
+    const uint32_t member_of = was.class_index == Closure::kAnyClass ? Closure::kAnyClass
+                               : new_class_of_old_[was.class_index] < 0
+                                   ? Closure::kGoneClass
                                    : static_cast<uint32_t>(new_class_of_old_[was.class_index]);
     closure.dirty(was.name, member_of);
     closure.dirty_attributes(was, old_, member_of);

@@ -207,6 +207,22 @@ TEST_CASE("a broken function's callers are walked again after an edit elsewhere 
   require_same(again, whole);
 }
 
+TEST_CASE("a class broken by a typo does not walk the other classes' methods that share its names") {
+  std::string text = "import requests\n\n";
+  for (int i = 0; i < 6; ++i) {
+    const std::string n = std::to_string(i);
+    text += "\nclass Repo" + n + ":\n    def __init__(self, client):\n        self.client = client\n\n" +
+            "    async def fetch(self):\n        return self.client.get(\"/" + n + "\")\n\n" +
+            "    async def refresh(self):\n        requests.get(\"https://example.com\")\n\n";
+  }
+  // Repo0's methods are gone with its header: `client`, `fetch` and `refresh` are dirty as members of a
+  // class no other `self.client` can reach.
+  const Edited e = replace_text(text, "class Repo0:", "clas Repo0:");
+  const IncrementalCheck check = check_after(text, e);
+  CHECK(check.reused);
+  CHECK(check.walked <= 6);
+}
+
 TEST_CASE("a local rebinding behind an unchanged return expression is seen") {
   // The returned text stays `s`; what `s` is changes.
   const std::string text =
