@@ -32,7 +32,14 @@
 //      names, and its name when it gives a value (a sync non-generator def with returns or a return
 //      annotation): its text is the same but what that text means may not be.
 //    A unit mentioning a dirty word is walked; mentions are whole-word matches of its text, strings
-//    and comments included, its own def name excepted. Names of methods and `self.x` attributes are
+//    and comments included, its own def name excepted. A module-level name (a binding, def or class
+//    of the module) is reached by plain names only: resolution never looks one up as an attribute
+//    (an attribute of a module is an external qualified name; of a class or instance, a member). So
+//    a mention right after a dot does not count for it, and neither does one in the body or the
+//    parameter list (walked in the def's own scope, see facts.cpp) of a unit whose own scope binds
+//    the word: lookup finds that binding first, from the unit's scope and from
+//    every scope nested in it, unless a `global` declaration sends it to the module (a unit whose
+//    text says `global` or `nonlocal` gets no such exception). Names of methods and `self.x` attributes are
 //    dirty as members of their class only: such a member is reached by an attribute (`v.name`) or,
 //    as a plain name, from inside its class (class body, method defaults, annotations, decorators;
 //    a class gone from the new text has no inside, so its members are reached by attributes only);
@@ -202,7 +209,7 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
     c.has_bases = !cls.bases.empty();
     s.classes.push_back(std::move(c));
   }
-  std::vector<std::vector<std::string>> attributes;
+  std::vector<std::vector<std::string>> attributes, locals;
   for (size_t index = 0; index < facts.functions.size(); ++index) {
     const FunctionInfo& fn = facts.functions[index];
     if (!is_unit(facts, fn)) {
@@ -219,6 +226,7 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
     u.is_async = fn.is_async;
     u.has_error = ts_node_has_error(fn.outer_node);
     attributes.emplace_back();
+    locals.emplace_back();
     if (fn.body_skipped) {
       if (!old || !shift.maps(shift.to_old(u.start))) return std::nullopt;
       const uint32_t old_start = shift.to_old(u.start);
@@ -227,6 +235,8 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
           shift.to_new(it->name_start) != u.name_start || it->name != u.name || it->is_async != u.is_async)
         return std::nullopt;
       u.body_start = shift.to_new(it->body_start);
+      u.parameters_start = shift.to_new(it->parameters_start);
+      u.parameters_end = shift.to_new(it->parameters_end);
       u.annotated = it->annotated;
       u.returns = it->returns;
       u.yields = it->yields;
@@ -236,9 +246,16 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
       u.plain_self = it->plain_self;
       attributes.back().assign(old->attributes.begin() + it->attributes_begin,
                                old->attributes.begin() + it->attributes_end);
+      locals.back().assign(old->locals.begin() + it->locals_begin, old->locals.begin() + it->locals_end);
+      u.declares_global = it->declares_global;
     } else {
       const TSNode body = field(fn.node, "body");
       u.body_start = ts_node_is_null(body) ? u.end : ts_node_start_byte(body);
+      const TSNode parameters = field(fn.node, "parameters");
+      if (!ts_node_is_null(parameters)) {
+        u.parameters_start = ts_node_start_byte(parameters);
+        u.parameters_end = ts_node_end_byte(parameters);
+      }
       u.annotated = !ts_node_is_null(field(fn.node, "return_type"));
       u.returns = !fn.returned.empty();
       u.yields = fn.yields;
@@ -249,6 +266,11 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
         }
       u.owns_lines = owns_lines(text, u.start, u.end);
       u.plain_self = plain_self(text, fn, u);
+      for (const auto& [name, bindings] : facts.scopes[fn.scope].bindings)
+        if (bindings.front().kind != BindingKind::Global) locals.back().emplace_back(name);
+      std::sort(locals.back().begin(), locals.back().end());
+      for (const std::string_view keyword : {"global", "nonlocal"})
+        for_each_occurrence(text, keyword, u.start, u.end, [&](uint32_t) { u.declares_global = true; });
     }
     s.units.push_back(std::move(u));
     out.function_of_unit.push_back(static_cast<int>(index));
@@ -273,6 +295,9 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
     u.attributes_begin = static_cast<uint32_t>(s.attributes.size());
     for (std::string& name : attributes[unit]) s.attributes.push_back(std::move(name));
     u.attributes_end = static_cast<uint32_t>(s.attributes.size());
+    u.locals_begin = static_cast<uint32_t>(s.locals.size());
+    for (std::string& name : locals[unit]) s.locals.push_back(std::move(name));
+    u.locals_end = static_cast<uint32_t>(s.locals.size());
     if (u.class_index != UINT32_MAX) {
       ClassOutline& c = s.classes[u.class_index];
       if (c.units_end == 0) c.units_begin = static_cast<uint32_t>(unit);
@@ -367,8 +392,8 @@ class Closure {
   void dirty(std::string_view word, uint32_t member_of = kAnyClass) {
     if (word.empty()) return;
     Dirty& d = dirty_[std::string(word)];
-    if (d.any) return;
     if (member_of == kAnyClass) {
+      if (d.any) return;
       d.any = true;
     } else {
       if (std::find(d.classes.begin(), d.classes.end(), member_of) != d.classes.end()) return;
@@ -420,7 +445,8 @@ class Closure {
       const bool any = d.any;
       const std::vector<uint32_t> classes = d.classes;
       for (uint32_t at : hits)
-        if (any || reaches(at, classes)) mentioned_at(at);
+        if ((any && reaches_module_name(at, word)) || (!classes.empty() && reaches(at, classes)))
+          mentioned_at(at);
     }
   }
 
@@ -529,6 +555,18 @@ class Closure {
     const auto unit = std::upper_bound(s_.units.begin(), s_.units.end(), at,
                                        [](uint32_t p, const FunctionUnit& u) { return p < u.start; });
     return unit != s_.units.begin() && at < std::prev(unit)->end ? &*std::prev(unit) : nullptr;
+  }
+
+  // Whether a mention of a module-level name at `at` may be looked up as that name: not after a dot,
+  // and not in the body of a unit whose own scope binds the word (without `global` in its text).
+  bool reaches_module_name(uint32_t at, const std::string& word) const {
+    uint32_t before = at;
+    while (before > 0 && is_blank(text_[before - 1])) --before;
+    if (before > 0 && text_[before - 1] == '.') return false;
+    const FunctionUnit* u = unit_at(at);
+    if (!u || u->declares_global) return true;
+    if (at < u->body_start && !(u->parameters_start <= at && at < u->parameters_end)) return true;
+    return !std::binary_search(s_.locals.begin() + u->locals_begin, s_.locals.begin() + u->locals_end, word);
   }
 
   // Whether a mention of a member of `classes` at `at` may be looked up on one of them.

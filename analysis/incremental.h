@@ -25,10 +25,15 @@ struct FunctionUnit {
   uint32_t def_start = 0;  // after the decorators
   uint32_t end = 0;
   uint32_t body_start = 0;
+  uint32_t parameters_start = 0;  // its parameter list, evaluated in its own scope like the body
+  uint32_t parameters_end = 0;
   uint32_t name_start = 0;
   uint32_t class_index = UINT32_MAX;  // methods: their class in IncrementalState::classes
   uint32_t attributes_begin = 0;      // the names it assigns as `self.name = ...`, in
   uint32_t attributes_end = 0;        // IncrementalState::attributes
+  uint32_t locals_begin = 0;          // the names its own scope binds (not `global`), in
+  uint32_t locals_end = 0;            // IncrementalState::locals
+  bool declares_global = false;       // `global` or `nonlocal` appears in its text
   std::string name;
   bool is_async = false;
   bool annotated = false;  // has a return annotation
@@ -80,7 +85,8 @@ struct ImportPoint {
 struct IncrementalState {
   std::vector<FunctionUnit> units;  // in source order
   std::vector<ClassOutline> classes;
-  std::vector<std::string> attributes;         // and class-body names
+  std::vector<std::string> attributes;  // and class-body names
+  std::vector<std::string> locals;
   std::vector<ModuleBinding> module_bindings;  // by offset, then name
   std::vector<ImportPoint> import_points;
   std::string line_ending;

@@ -223,6 +223,20 @@ TEST_CASE("a class broken by a typo does not walk the other classes' methods tha
   CHECK(check.walked <= 6);
 }
 
+TEST_CASE("a changed module name walks the functions that read it, not those with a local of that name") {
+  std::string text = "import requests\n\nsettings = requests.Session()\n\n";
+  for (int i = 0; i < 5; ++i)  // locals and parameters named `settings`: the module's never reaches them
+    text += "\nasync def local_" + std::to_string(i) +
+            "(request, settings=None):\n    settings = request.x\n" + "    settings.get(\"/\")\n\n";
+  text += "\nasync def reads():\n    settings.get(\"/\")\n\n";
+  text += "\nasync def declares():\n    global settings\n    settings.get(\"/\")\n";
+  const Edited e = replace_text(text, "settings = requests.Session()", "settings = object()");
+  REQUIRE(count(text, "ASYNC210") > count(e.text, "ASYNC210"));
+  const IncrementalCheck check = check_after(text, e);
+  CHECK(check.reused);
+  CHECK(check.walked == 2);
+}
+
 TEST_CASE("a local rebinding behind an unchanged return expression is seen") {
   // The returned text stays `s`; what `s` is changes.
   const std::string text =
