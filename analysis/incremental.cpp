@@ -141,11 +141,18 @@ bool value_exporting(const FunctionUnit& u) {
   return !u.is_async && !u.yields && (u.annotated || u.returns);
 }
 
+// The identifier that starts at `at` (empty when none does).
+std::string_view identifier_at(std::string_view text, uint32_t at) {
+  uint32_t end = at;
+  while (end < text.size() && is_word_byte(text[end])) ++end;
+  return at <= text.size() ? text.substr(at, end - at) : std::string_view{};
+}
+
 // Whole-word occurrences of `word` in text[from, to).
 template <typename F>
 void for_each_occurrence(std::string_view text, std::string_view word, size_t from, size_t to, F&& f) {
-  for (size_t at = text.find(word, from); at != std::string_view::npos && at + word.size() <= to;
-       at = text.find(word, at + 1)) {
+  const std::string_view range = text.substr(0, to);  // a search must not run on past `to`
+  for (size_t at = range.find(word, from); at != std::string_view::npos; at = range.find(word, at + 1)) {
     const size_t end = at + word.size();
     if ((at > 0 && is_word_byte(text[at - 1])) || (end < text.size() && is_word_byte(text[end]))) continue;
     f(static_cast<uint32_t>(at));
@@ -209,7 +216,7 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
     c.has_bases = !cls.bases.empty();
     s.classes.push_back(std::move(c));
   }
-  std::vector<std::vector<std::string>> attributes, locals;
+  std::vector<std::vector<std::string>> attributes;
   for (size_t index = 0; index < facts.functions.size(); ++index) {
     const FunctionInfo& fn = facts.functions[index];
     if (!is_unit(facts, fn)) {
@@ -226,7 +233,7 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
     u.is_async = fn.is_async;
     u.has_error = ts_node_has_error(fn.outer_node);
     attributes.emplace_back();
-    locals.emplace_back();
+    u.locals_begin = static_cast<uint32_t>(s.locals.size());
     if (fn.body_skipped) {
       if (!old || !shift.maps(shift.to_old(u.start))) return std::nullopt;
       const uint32_t old_start = shift.to_old(u.start);
@@ -246,7 +253,8 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
       u.plain_self = it->plain_self;
       attributes.back().assign(old->attributes.begin() + it->attributes_begin,
                                old->attributes.begin() + it->attributes_end);
-      locals.back().assign(old->locals.begin() + it->locals_begin, old->locals.begin() + it->locals_end);
+      for (uint32_t k = it->locals_begin; k < it->locals_end; ++k)
+        s.locals.push_back(shift.to_new(old->locals[k]));
       u.declares_global = it->declares_global;
     } else {
       const TSNode body = field(fn.node, "body");
@@ -266,12 +274,18 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
         }
       u.owns_lines = owns_lines(text, u.start, u.end);
       u.plain_self = plain_self(text, fn, u);
-      for (const auto& [name, bindings] : facts.scopes[fn.scope].bindings)
-        if (bindings.front().kind != BindingKind::Global) locals.back().emplace_back(name);
-      std::sort(locals.back().begin(), locals.back().end());
+      for (const auto& [name, bindings] : facts.scopes[fn.scope].bindings) {
+        const uint32_t at = bindings.front().offset;
+        // Only where the binding names itself in the text (else the name is simply not excepted).
+        if (bindings.front().kind != BindingKind::Global && identifier_at(text, at) == name)
+          s.locals.push_back(at);
+      }
+      std::sort(s.locals.begin() + u.locals_begin, s.locals.end(),
+                [&](uint32_t a, uint32_t b) { return identifier_at(text, a) < identifier_at(text, b); });
       for (const std::string_view keyword : {"global", "nonlocal"})
         for_each_occurrence(text, keyword, u.start, u.end, [&](uint32_t) { u.declares_global = true; });
     }
+    u.locals_end = static_cast<uint32_t>(s.locals.size());
     s.units.push_back(std::move(u));
     out.function_of_unit.push_back(static_cast<int>(index));
     out.skipped.push_back(fn.body_skipped ? 1 : 0);
@@ -295,9 +309,7 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
     u.attributes_begin = static_cast<uint32_t>(s.attributes.size());
     for (std::string& name : attributes[unit]) s.attributes.push_back(std::move(name));
     u.attributes_end = static_cast<uint32_t>(s.attributes.size());
-    u.locals_begin = static_cast<uint32_t>(s.locals.size());
-    for (std::string& name : locals[unit]) s.locals.push_back(std::move(name));
-    u.locals_end = static_cast<uint32_t>(s.locals.size());
+
     if (u.class_index != UINT32_MAX) {
       ClassOutline& c = s.classes[u.class_index];
       if (c.units_end == 0) c.units_begin = static_cast<uint32_t>(unit);
@@ -566,7 +578,11 @@ class Closure {
     const FunctionUnit* u = unit_at(at);
     if (!u || u->declares_global) return true;
     if (at < u->body_start && !(u->parameters_start <= at && at < u->parameters_end)) return true;
-    return !std::binary_search(s_.locals.begin() + u->locals_begin, s_.locals.begin() + u->locals_end, word);
+    const auto first = s_.locals.begin() + u->locals_begin, last = s_.locals.begin() + u->locals_end;
+    const auto it =
+        std::lower_bound(first, last, std::string_view(word),
+                         [&](uint32_t local, std::string_view w) { return identifier_at(text_, local) < w; });
+    return it == last || identifier_at(text_, *it) != word;
   }
 
   // Whether a mention of a member of `classes` at `at` may be looked up on one of them.

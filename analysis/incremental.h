@@ -31,8 +31,8 @@ struct FunctionUnit {
   uint32_t class_index = UINT32_MAX;  // methods: their class in IncrementalState::classes
   uint32_t attributes_begin = 0;      // the names it assigns as `self.name = ...`, in
   uint32_t attributes_end = 0;        // IncrementalState::attributes
-  uint32_t locals_begin = 0;          // the names its own scope binds (not `global`), in
-  uint32_t locals_end = 0;            // IncrementalState::locals
+  uint32_t locals_begin = 0;          // where the names its own scope binds (not `global`) are
+  uint32_t locals_end = 0;            // bound, sorted by name, in IncrementalState::locals
   bool declares_global = false;       // `global` or `nonlocal` appears in its text
   std::string name;
   bool is_async = false;
@@ -85,8 +85,8 @@ struct ImportPoint {
 struct IncrementalState {
   std::vector<FunctionUnit> units;  // in source order
   std::vector<ClassOutline> classes;
-  std::vector<std::string> attributes;  // and class-body names
-  std::vector<std::string> locals;
+  std::vector<std::string> attributes;         // and class-body names
+  std::vector<uint32_t> locals;                // offsets of names in the text
   std::vector<ModuleBinding> module_bindings;  // by offset, then name
   std::vector<ImportPoint> import_points;
   std::string line_ending;
