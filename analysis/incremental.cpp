@@ -37,13 +37,13 @@
 //    (an attribute of a module is an external qualified name; of a class or instance, a member). So
 //    a mention right after a dot does not count for it, and neither does one in the body or the
 //    parameter list (walked in the def's own scope, see facts.cpp) of a unit whose own scope binds
-//    the word: lookup finds that binding first, from the unit's scope and from
-//    every scope nested in it, unless a `global` declaration sends it to the module (a unit whose
-//    text says `global` or `nonlocal` gets no such exception). Names of methods and `self.x` attributes are
-//    dirty as members of their class only: such a member is reached by an attribute (`v.name`) or,
-//    as a plain name, from inside its class (class body, method defaults, annotations, decorators;
-//    a class gone from the new text has no inside, so its members are reached by attributes only);
-//    and `self.name` in a method whose `self` is never rebound, of a class without bases, reaches only
+//    the word: lookup finds that binding first, from the unit's scope and from every scope nested in
+//    it, unless a `global` declaration sends it to the module (a unit whose text says `global` or
+//    `nonlocal` gets no such exception). Names of methods and `self.x` attributes are dirty as
+//    members of their class only: such a member is reached by an attribute (`v.name`) or, as a plain
+//    name, from inside its class (class body, method defaults, annotations, decorators; a class gone
+//    from the new text has no inside, so its members are reached by attributes only); and
+//    `self.name` in a method whose `self` is never rebound, of a class without bases, reaches only
 //    that class. Induction over resolution steps: a unit that is not walked starts every step from a
 //    word it mentions or from its class, and reaches only bindings and bodies whose meaning held.
 // 3. File-wide facts: the framework-import flags (an unwalked body counts with its previous flags),
@@ -309,7 +309,6 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
     u.attributes_begin = static_cast<uint32_t>(s.attributes.size());
     for (std::string& name : attributes[unit]) s.attributes.push_back(std::move(name));
     u.attributes_end = static_cast<uint32_t>(s.attributes.size());
-
     if (u.class_index != UINT32_MAX) {
       ClassOutline& c = s.classes[u.class_index];
       if (c.units_end == 0) c.units_begin = static_cast<uint32_t>(unit);
@@ -548,12 +547,17 @@ class Closure {
     order_.push_back(unit);
   }
 
+  // The byte before `at` and the blanks before it; 0 at the start of the text.
+  char before_blanks(uint32_t at) const {
+    while (at > 0 && is_blank(text_[at - 1])) --at;
+    return at > 0 ? text_[at - 1] : '\0';
+  }
+
   // An attribute's name follows a dot, blanks, or a line break (inside brackets, after a comment or
   // a backslash): anything else on the same line before it makes it a plain name.
   bool attribute_at(uint32_t at) const {
-    uint32_t before = at;
-    while (before > 0 && is_blank(text_[before - 1])) --before;
-    return before == 0 || is_line_break(text_[before - 1]) || text_[before - 1] == '.';
+    const char before = before_blanks(at);
+    return before == '\0' || is_line_break(before) || before == '.';
   }
 
   // `self.name` in `u`, a plain-self method of a class without bases: a member of that class only.
@@ -570,11 +574,10 @@ class Closure {
   }
 
   // Whether a mention of a module-level name at `at` may be looked up as that name: not after a dot,
-  // and not in the body of a unit whose own scope binds the word (without `global` in its text).
+  // and not in the body or parameter list of a unit whose own scope binds the word (without `global`
+  // in its text).
   bool reaches_module_name(uint32_t at, const std::string& word) const {
-    uint32_t before = at;
-    while (before > 0 && is_blank(text_[before - 1])) --before;
-    if (before > 0 && text_[before - 1] == '.') return false;
+    if (before_blanks(at) == '.') return false;
     const FunctionUnit* u = unit_at(at);
     if (!u || u->declares_global) return true;
     if (at < u->body_start && !(u->parameters_start <= at && at < u->parameters_end)) return true;

@@ -85,12 +85,6 @@ std::shared_ptr<const SourceFile> SourceFile::parse_within(std::string text, Syn
   return file;
 }
 
-TSNode SourceFile::module_at(uint32_t offset) const {
-  for (const SyntaxPiece& piece : pieces_)
-    if (offset < piece.end || &piece == &pieces_.back()) return ts_tree_root_node(piece.tree.get());
-  return TSNode{};
-}
-
 bool SourceFile::has_syntax_error() const {
   for (const SyntaxPiece& piece : pieces_)
     if (ts_node_has_error(ts_tree_root_node(piece.tree.get()))) return true;

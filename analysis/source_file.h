@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analysis/line_index.h"
+#include "analysis/syntax.h"
 
 namespace loopsafe {
 
@@ -60,20 +61,11 @@ class SourceFile {
   std::string_view text() const { return text_; }
   const LineIndex& lines() const { return lines_; }
   const SyntaxPieces& pieces() const { return pieces_; }
-  // The module node of the piece that holds `offset` (of the last piece past the end).
-  TSNode module_at(uint32_t offset) const;
   // Calls f(node) for each top-level node of the file (statements and comments), in order.
   template <class F>
   void for_each_top_level(F&& f) const {
-    for (const SyntaxPiece& piece : pieces_) {
-      TSTreeCursor cursor = ts_tree_cursor_new(ts_tree_root_node(piece.tree.get()));
-      for (bool more = ts_tree_cursor_goto_first_child(&cursor); more;
-           more = ts_tree_cursor_goto_next_sibling(&cursor)) {
-        const TSNode node = ts_tree_cursor_current_node(&cursor);
-        if (ts_node_is_named(node)) f(node);
-      }
-      ts_tree_cursor_delete(&cursor);
-    }
+    for (const SyntaxPiece& piece : pieces_)
+      for_each_named_child(ts_tree_root_node(piece.tree.get()), [&](TSNode node, const char*) { f(node); });
   }
   bool has_syntax_error() const;
   std::string_view text_of(TSNode node) const;

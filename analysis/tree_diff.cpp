@@ -69,7 +69,7 @@ std::string first_tree_difference(const SourceFile& a, const SourceFile& b) {
   for (size_t i = 0; i < x.size() && i < y.size(); ++i)
     if (std::string difference = first_difference(x[i], y[i]); !difference.empty()) return difference;
   if (x.size() != y.size())
-    return std::to_string(x.size()) + " top-level nodes  vs fresh  " + std::to_string(y.size());
+    return std::to_string(x.size()) + " top-level nodes  vs  " + std::to_string(y.size());
   return {};
 }
 

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
         std::stringstream buffer;
         buffer << in.rdbuf();
         loopsafe::SourceFile file(std::move(buffer).str());
-        nodes += ts_node_child_count(file.module_at(0));
+        nodes += ts_node_child_count(ts_tree_root_node(file.pieces().front().tree.get()));
         if (mode == "--facts") nodes += loopsafe::collect_facts(file).calls.size();
         if (mode == "--check") nodes += loopsafe::check_file(file, settings, paths[i]).findings.size();
       }
