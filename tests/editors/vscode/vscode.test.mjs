@@ -339,9 +339,13 @@ step("a blocking call shows in the Problems panel with its code", async () => {
   assert.match(rows[0], /`time\.sleep\(\)` blocks the event loop in async function `sync_invoices`; use `await asyncio\.sleep\(\)`/);
   assert.match(rows[0], /loopsafe.*ASYNC251.*\[Ln 11, Col 9\]/);
   // The call is underlined in the editor; the mouse over it shows the message and the rule's page.
-  const squiggle = await page.waitForSelector(".editor-group-container.active .monaco-editor .squiggly-warning");
+  // The editor redraws its decorations (a later publish, a layout change), which detaches the element
+  // found before: each try looks the underline up again.
+  const squiggleSelector = ".editor-group-container.active .monaco-editor .squiggly-warning";
+  await page.waitForSelector(squiggleSelector);
   await shoot("vscode-diagnostic");
   const hover = await waitFor("the hover of the underlined call", async () => {
+    const squiggle = await page.waitForSelector(squiggleSelector, { timeout: 3_000 });
     const box = await squiggle.boundingBox();
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
     const contents = await page.waitForSelector(".monaco-hover:not(.hidden) .hover-contents", { visible: true, timeout: 3_000 });
