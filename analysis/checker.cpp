@@ -21,8 +21,9 @@ CheckResult check_file(const SourceFile& file, const Settings& settings, std::st
 }
 
 std::vector<Finding> run_rules(const SourceFile& file, const FileFacts& facts, const Settings& settings,
-                               std::string_view relative_path, bool* incomplete) {
-  const Resolver resolver(file, facts);
+                               std::string_view relative_path, bool* incomplete,
+                               std::vector<MemberLookup>* lookups) {
+  const Resolver resolver(file, facts, lookups);
   std::vector<Finding> findings = run_rules(file, facts, resolver, settings, relative_path);
   if (incomplete) *incomplete = resolver.incomplete();
   return findings;

@@ -20,9 +20,11 @@ struct CheckResult {
 CheckResult check_file(const SourceFile& file, const Settings& settings, std::string_view relative_path);
 
 // The rules over facts already collected: findings filtered by settings and noqa, graded, ordered.
-// `incomplete` is set when resolution needed a function body the facts skipped.
+// `incomplete` is set when resolution needed a function body the facts skipped; `lookups` receives
+// the member lookups resolution made (see Resolver).
 std::vector<Finding> run_rules(const SourceFile& file, const FileFacts& facts, const Settings& settings,
-                               std::string_view relative_path, bool* incomplete = nullptr);
+                               std::string_view relative_path, bool* incomplete = nullptr,
+                               std::vector<MemberLookup>* lookups = nullptr);
 // The same with a resolver of these facts that the caller goes on using (what it learnt is kept).
 std::vector<Finding> run_rules(const SourceFile& file, const FileFacts& facts, const Resolver& resolver,
                                const Settings& settings, std::string_view relative_path);

@@ -78,6 +78,10 @@
 namespace loopsafe {
 namespace {
 
+// A dirty word's class when it is dirty as any name, and the class of members whose class is gone.
+constexpr uint32_t kAnyClass = UINT32_MAX;
+constexpr uint32_t kGoneClass = UINT32_MAX - 1;
+
 // --- text -----------------------------------------------------------------------------------------
 
 bool is_line_break(char c) {
@@ -195,14 +199,51 @@ struct Outline {
   IncrementalState state;
   std::vector<int> function_of_unit;  // index into FileFacts::functions
   std::vector<uint8_t> skipped;       // per unit: its body was not walked
+  std::vector<uint32_t> class_slot;   // per FileFacts class: its index in state.classes, or UINT32_MAX
 };
+
+// A ClassLookup with the unit it is in, to be gathered into IncrementalState::lookups.
+struct UnitLookup {
+  uint32_t unit = 0;
+  ClassLookup lookup;
+  auto operator<=>(const UnitLookup&) const = default;
+};
+
+// What resolution looked up in this check, by the unit it is in (lookups outside units are left out:
+// module-level code and class bodies are walked every time).
+void add_fresh_lookups(const Outline& o, const std::vector<MemberLookup>& fresh,
+                       std::vector<UnitLookup>& all) {
+  const auto& units = o.state.units;
+  for (const MemberLookup& l : fresh) {
+    const uint32_t slot = o.class_slot[static_cast<size_t>(l.class_index)];
+    if (slot == UINT32_MAX) continue;  // a class inside a function or class: it has no dirty members
+    const auto it = std::upper_bound(units.begin(), units.end(), l.at,
+                                     [](uint32_t at, const FunctionUnit& u) { return at < u.start; });
+    if (it == units.begin() || l.at >= std::prev(it)->end) continue;
+    all.push_back({static_cast<uint32_t>(it - units.begin() - 1), {l.at, slot}});
+  }
+}
+
+void attach_lookups(IncrementalState& s, std::vector<UnitLookup>& all) {
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  s.lookups.clear();
+  s.lookups.reserve(all.size());
+  size_t k = 0;
+  for (uint32_t j = 0; j < s.units.size(); ++j) {
+    s.units[j].lookups_begin = static_cast<uint32_t>(s.lookups.size());
+    for (; k < all.size() && all[k].unit == j; ++k) s.lookups.push_back(all[k].lookup);
+    s.units[j].lookups_end = static_cast<uint32_t>(s.lookups.size());
+  }
+}
 
 std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts, const IncrementalState* old,
                                   const Shift& shift) {
   const std::string_view text = file.text();
   Outline out;
   IncrementalState& s = out.state;
-  std::vector<uint32_t> class_slot(facts.classes.size(), UINT32_MAX);
+  std::vector<uint32_t>& class_slot = out.class_slot;
+  class_slot.assign(facts.classes.size(), UINT32_MAX);
   for (size_t i = 0; i < facts.classes.size(); ++i) {
     const ClassInfo& cls = facts.classes[i];
     if (cls.defining_scope != 0) continue;
@@ -372,8 +413,13 @@ IncrementalCheck check_whole(const SourceFile& file, const Settings& settings,
     check.result.skipped = true;
     state->skipped = true;
   } else {
-    check.result.findings = run_rules(file, facts, settings, relative_path);
-    *state = std::move(outline_of(file, facts, nullptr, {})->state);
+    std::vector<MemberLookup> lookups;
+    check.result.findings = run_rules(file, facts, settings, relative_path, nullptr, &lookups);
+    Outline outline = std::move(*outline_of(file, facts, nullptr, {}));
+    std::vector<UnitLookup> all;
+    add_fresh_lookups(outline, lookups, all);
+    attach_lookups(outline.state, all);
+    *state = std::move(outline.state);
     finish_state(*state, file, facts, settings);
     state->imports_django = facts.imports_django;
     state->imports_web_framework = facts.imports_web_framework;
@@ -392,10 +438,10 @@ IncrementalCheck check_whole(const SourceFile& file, const Settings& settings,
 // `self.name` in a plain-self method of a class without bases reaches only that class.
 class Closure {
  public:
-  static constexpr uint32_t kAnyClass = UINT32_MAX;
+  static constexpr uint32_t kAnyClass = loopsafe::kAnyClass;
   // The class of a method that is gone along with its class: reached by no plain name (its body is
-  // gone too) and by no `self.x` of another class, only by attributes on values of any type.
-  static constexpr uint32_t kGoneClass = UINT32_MAX - 1;
+  // gone too) and by no `self.x` of another class, only where a member was looked up on that class.
+  static constexpr uint32_t kGoneClass = loopsafe::kGoneClass;
 
   Closure(const IncrementalState& s, std::string_view text)
       : s_(s), text_(text), walk_(s.units.size()), exported_(s.units.size()), affected_(s.classes.size()) {}
@@ -588,16 +634,21 @@ class Closure {
     return it == last || identifier_at(text_, *it) != word;
   }
 
-  // Whether a mention of a member of `classes` at `at` may be looked up on one of them.
+  // Whether a mention of a member of `classes` at `at` may be looked up on one of them: as a plain
+  // name inside one of them; as an attribute outside units; as `self.x` of a plain-self method of one
+  // of them; and elsewhere in a unit, where resolution last looked it up on one of them.
   bool reaches(uint32_t at, const std::vector<uint32_t>& classes) const {
-    if (!attribute_at(at)) {
-      for (uint32_t c : classes)
-        if (c < s_.classes.size() && s_.classes[c].start <= at && at < s_.classes[c].end) return true;
-      return false;
-    }
+    for (uint32_t c : classes)
+      if (c < s_.classes.size() && s_.classes[c].start <= at && at < s_.classes[c].end) return true;
+    if (!attribute_at(at)) return false;
     const FunctionUnit* u = unit_at(at);
-    if (!u || !own_self_member(at, *u)) return true;
-    return std::find(classes.begin(), classes.end(), u->class_index) != classes.end();
+    if (!u) return true;
+    if (own_self_member(at, *u))
+      return std::find(classes.begin(), classes.end(), u->class_index) != classes.end();
+    const auto first = s_.lookups.begin() + u->lookups_begin, last = s_.lookups.begin() + u->lookups_end;
+    for (auto it = std::lower_bound(first, last, ClassLookup{at, 0}); it != last && it->at == at; ++it)
+      if (std::find(classes.begin(), classes.end(), it->class_index) != classes.end()) return true;
+    return false;
   }
 
   void mentioned_at(uint32_t at) {
@@ -725,6 +776,7 @@ class Reuse {
   const char* compare_outlines(const Outline& now);
   void seed(Closure& closure, const Outline& now);
   const char* file_wide(const Outline& now, const FileFacts& facts);
+  void carry_lookups(std::vector<UnitLookup>& all) const;
 
   const SourceFile& file_;
   const Settings& settings_;
@@ -932,6 +984,26 @@ void Reuse::seed(Closure& closure, const Outline& now) {
   for (const ModuleBinding& b : differing) closure.dirty(b.name);
 }
 
+// The previous lookups of each unit found again (untouched or edited in place), moved, on the classes
+// as they map now; those inside the edited bytes are dropped. Kept for a walked unit too, along with
+// what this check looks up: a lookup made only when another unit asked (what a sync def returns, the
+// value of `self.x`) is made again only when that unit is walked.
+void Reuse::carry_lookups(std::vector<UnitLookup>& all) const {
+  for (size_t j = 0; j < old_of_new_.size(); ++j) {
+    const int i = old_of_new_[j];
+    if (i < 0) continue;
+    const FunctionUnit& was = old_.units[static_cast<size_t>(i)];
+    for (uint32_t k = was.lookups_begin; k < was.lookups_end; ++k) {
+      const ClassLookup& l = old_.lookups[k];
+      if (!shift_.maps(l.at)) continue;
+      uint32_t c = l.class_index;
+      if (c < old_.classes.size())
+        c = new_class_of_old_[c] < 0 ? kGoneClass : static_cast<uint32_t>(new_class_of_old_[c]);
+      all.push_back({static_cast<uint32_t>(j), {shift_.to_new(l.at), c}});
+    }
+  }
+}
+
 const char* Reuse::file_wide(const Outline& now, const FileFacts& facts) {
   bool django = facts.imports_django, web = facts.imports_web_framework;
   for (size_t j = 0; j < now.state.units.size(); ++j)
@@ -982,6 +1054,9 @@ std::optional<IncrementalCheck> Reuse::run(const char*& why) {
   if (!now) return why = "the outline changed", std::nullopt;
   if (const char* problem = compare_outlines(*now)) return why = problem, std::nullopt;
 
+  std::vector<UnitLookup> carried_lookups;
+  carry_lookups(carried_lookups);
+  attach_lookups(now->state, carried_lookups);
   Closure closure(now->state, now_);
   seed(closure, *now);
   closure.run();
@@ -989,6 +1064,7 @@ std::optional<IncrementalCheck> Reuse::run(const char*& why) {
   // resolution turned out to need more) collects the facts again. Walking more than needed is
   // harmless: those findings are computed afresh.
   std::vector<Finding> fresh;
+  std::vector<MemberLookup> fresh_lookups;
   size_t walked = 0;
   for (bool completed = false;; completed = true) {
     std::vector<uint32_t> must_skip;
@@ -1007,6 +1083,9 @@ std::optional<IncrementalCheck> Reuse::run(const char*& why) {
       facts.emplace(collect_facts(file_, &must_skip));
       now = outline_of(file_, *facts, &old_, shift_);
       if (!now || now->state.units.size() != count) return why = "the outline changed", std::nullopt;
+      std::vector<UnitLookup> carried;
+      carry_lookups(carried);
+      attach_lookups(now->state, carried);
     }
     walked = 0;
     for (size_t j = 0; j < now->state.units.size(); ++j) {
@@ -1028,12 +1107,18 @@ std::optional<IncrementalCheck> Reuse::run(const char*& why) {
         fn.yields_known = true;
       }
     bool incomplete = false;
-    fresh = run_rules(file_, *facts, settings_, relative_path_, &incomplete);
+    fresh_lookups.clear();
+    fresh = run_rules(file_, *facts, settings_, relative_path_, &incomplete, &fresh_lookups);
     if (!incomplete) break;
     const size_t before = closure.walked();
     if (completed || (closure.complete(), closure.walked() == before))
       return why = "resolution needed an unchanged body", std::nullopt;
   }
+
+  std::vector<UnitLookup> lookups;
+  carry_lookups(lookups);
+  add_fresh_lookups(*now, fresh_lookups, lookups);
+  attach_lookups(now->state, lookups);
 
   // Findings inside skipped units carry over, moved like their unit.
   std::vector<Finding> carried;

@@ -8,6 +8,7 @@
 // belong to no class whose own lines changed; the file keeps its outline around the edit, its
 // framework imports and where a fix would add `import asyncio`; and resolution never needed a body
 // that was not walked. Otherwise the whole file is checked.
+#include <compare>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -34,6 +35,8 @@ struct FunctionUnit {
   uint32_t locals_begin = 0;          // where the names its own scope binds (not `global`) are
   uint32_t locals_end = 0;            // bound, sorted by name, in IncrementalState::locals
   bool declares_global = false;       // `global` or `nonlocal` appears in its text
+  uint32_t lookups_begin = 0;         // the members resolution looked up on the file's classes from
+  uint32_t lookups_end = 0;           // its text, by position, in IncrementalState::lookups
   std::string name;
   bool is_async = false;
   bool annotated = false;  // has a return annotation
@@ -59,6 +62,14 @@ struct ClassOutline {
   uint32_t members_end = 0;
   std::string name;
   bool has_bases = false;
+};
+
+// A member looked up at `at` (an attribute's name) on a module-level class: IncrementalState::classes,
+// or a class that is gone (UINT32_MAX - 1).
+struct ClassLookup {
+  uint32_t at = 0;
+  uint32_t class_index = 0;
+  auto operator<=>(const ClassLookup&) const = default;
 };
 
 // A name the module scope binds other than by `def` and `class` (imports, assignments, ...).
@@ -87,6 +98,7 @@ struct IncrementalState {
   std::vector<ClassOutline> classes;
   std::vector<std::string> attributes;         // and class-body names
   std::vector<uint32_t> locals;                // offsets of names in the text
+  std::vector<ClassLookup> lookups;            // by unit, then position
   std::vector<ModuleBinding> module_bindings;  // by offset, then name
   std::vector<ImportPoint> import_points;
   std::string line_ending;

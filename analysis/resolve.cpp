@@ -87,9 +87,15 @@ Value Resolver::resolve_at(TSNode node, int scope, int depth) const {
       if (!binding) return make(Value::Kind::Name, std::string(name));  // a builtin, or undefined
       return value_of(*binding, scope, depth + 1);
     }
-    case NodeKind::Attribute:
-      return attribute_of(resolve_at(field(node, "object"), scope, depth + 1),
-                          std::string(file_.text_of(field(node, "attribute"))), depth + 1);
+    case NodeKind::Attribute: {
+      const Value object = resolve_at(field(node, "object"), scope, depth + 1);
+      const TSNode attribute = field(node, "attribute");
+      const uint32_t outer = attribute_at_;
+      attribute_at_ = ts_node_start_byte(attribute);
+      Value member = attribute_of(object, std::string(file_.text_of(attribute)), depth + 1);
+      attribute_at_ = outer;
+      return member;
+    }
     case NodeKind::Call: {
       const Value callee = callee_at(node, scope, depth + 1);
       // sorted(base.glob("*")), list(...): the same elements.
@@ -290,6 +296,7 @@ bool Resolver::is_async_generator(int function) const {
 
 Value Resolver::local_class_member(int class_index, const std::string& name, bool instance, int depth) const {
   if (depth > kMaxDepth) return Value::unknown();
+  if (lookups_ && attribute_at_ != UINT32_MAX) lookups_->push_back({attribute_at_, class_index});
   const ClassInfo& cls = facts_.classes[class_index];
   if (const auto m = cls.methods.find(name); m != cls.methods.end()) {
     // A property reads as its getter's result.

@@ -2,8 +2,10 @@
 // Python-like name resolution over FileFacts: an expression becomes a qualified name (`time.sleep`),
 // an instance of a known type (`requests.Session`), or something defined in this file. Resolution is
 // lazy and memo-free: it runs only for the expressions rules ask about.
+#include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "analysis/facts.h"
 
@@ -27,9 +29,19 @@ struct Value {
   bool is(Kind k) const { return kind == k; }
 };
 
+// A member looked up on a class of this file (`obj.name` where `obj` is that class or an instance of
+// it, its bases included), at the byte where the attribute's name starts.
+struct MemberLookup {
+  uint32_t at = 0;
+  int class_index = -1;  // in FileFacts::classes
+};
+
 class Resolver {
  public:
-  Resolver(const SourceFile& file, const FileFacts& facts) : file_(file), facts_(facts) {}
+  // With `lookups`, every member lookup resolution makes is appended there (incremental.cpp learns
+  // from them which functions depend on a class's members).
+  Resolver(const SourceFile& file, const FileFacts& facts, std::vector<MemberLookup>* lookups = nullptr)
+      : file_(file), facts_(facts), lookups_(lookups) {}
 
   // What `node` evaluates to, looked up from `scope` as Python would.
   Value resolve(TSNode node, int scope) const;
@@ -68,6 +80,8 @@ class Resolver {
   // Several rules ask about the same call; keyed by the call's byte range.
   mutable std::unordered_map<uint64_t, Value> callees_;
   mutable bool incomplete_ = false;
+  std::vector<MemberLookup>* lookups_;
+  mutable uint32_t attribute_at_ = UINT32_MAX;  // the attribute being resolved, for lookups_
 };
 
 }  // namespace loopsafe
