@@ -223,6 +223,69 @@ TEST_CASE("a class broken by a typo does not walk the other classes' methods tha
   CHECK(check.walked <= 6);
 }
 
+TEST_CASE("a method broken by a typo walks the functions that looked it up on its class, not every `.name`") {
+  std::string text = "import time\n\n";
+  for (int i = 0; i < 6; ++i) {
+    const std::string n = std::to_string(i);
+    text += "\nclass Repo" + n + ":\n    async def refresh(self):\n        time.sleep(" + n + ")\n\n" +
+            "\nasync def handler_" + n + "(repo: Repo" + n + "):\n    await repo.refresh()\n\n";
+  }
+  text += "\nasync def untyped(repo):\n    await repo.refresh()\n";
+  // A syntax error in Repo0.refresh: error recovery may read it differently, so `refresh` is dirty as
+  // a member of Repo0. Only handler_0 looked `refresh` up on Repo0.
+  const Edited e = replace_text(text, "time.sleep(0)", "time.sleep(0x y)");
+  const IncrementalCheck check = check_after(text, e);
+  CHECK(check.reused);
+  CHECK(check.walked == 2);
+}
+
+TEST_CASE("a lookup made only when another function asked is kept while that function is not walked") {
+  // `cfg.session` in Service.__init__ is looked up on Config only when `handler` reads `svc.session`.
+  // An edit in Service.status walks __init__ too (it is of the same class) but not `handler`; the
+  // lookup must still be known when Config.session changes next.
+  const std::string text = R"(import requests
+
+
+class Config:
+    def __init__(self):
+        self.session = requests.Session()
+
+
+class Service:
+    def __init__(self, cfg: Config):
+        self.session = cfg.session
+
+    def status(self):
+        return 1
+
+
+async def handler(svc: Service):
+    svc.session.get("https://example.com")
+
+
+async def other():
+    pass
+)";
+  const SourceFile first_file(text);
+  const IncrementalCheck first = check_file_incremental(first_file, {}, "x.py", nullptr);
+  const Edited step = replace_text(text, "return 1", "return 2");
+  const SourceFile second_file(step.text);
+  const std::vector<SourceEdit> edits{step.edit};
+  const PreviousCheck previous{first_file.text(), *first.state, first.result.findings, edits};
+  const IncrementalCheck second = check_file_incremental(second_file, {}, "x.py", &previous);
+  REQUIRE(second.reused);
+  REQUIRE(second.walked == 2);  // Service's methods, not handler
+  const Edited next = replace_text(step.text, "requests.Session()", "object()");
+  REQUIRE(count(step.text, "ASYNC210") == 1);
+  REQUIRE(count(next.text, "ASYNC210") == 0);
+  const SourceFile third_file(next.text);
+  const std::vector<SourceEdit> next_edits{next.edit};
+  const PreviousCheck again{second_file.text(), *second.state, second.result.findings, next_edits};
+  const IncrementalCheck third = check_file_incremental(third_file, {}, "x.py", &again);
+  CHECK(third.reused);
+  require_same(third, check_file(third_file, {}, "x.py"));
+}
+
 TEST_CASE("a changed module name walks the functions that read it, not those with a local of that name") {
   std::string text = "import requests\n\nsettings = requests.Session()\n\n";
   for (int i = 0; i < 5; ++i)  // locals and parameters named `settings`: the module's never reaches them
