@@ -40,11 +40,21 @@
 //    the word: lookup finds that binding first, from the unit's scope and from every scope nested in
 //    it, unless a `global` declaration sends it to the module (a unit whose text says `global` or
 //    `nonlocal` gets no such exception). Names of methods and `self.x` attributes are dirty as
-//    members of their class only: such a member is reached by an attribute (`v.name`) or, as a plain
-//    name, from inside its class (class body, method defaults, annotations, decorators; a class gone
-//    from the new text has no inside, so its members are reached by attributes only); and
-//    `self.name` in a method whose `self` is never rebound, of a class without bases, reaches only
-//    that class. Induction over resolution steps: a unit that is not walked starts every step from a
+//    members of their class only. Such a member is reached, as a plain name, from inside its class
+//    (class body, method defaults, annotations, decorators; a class gone from the new text has no
+//    inside); by an attribute outside units; by `self.name` in a method whose `self` is never
+//    rebound, of a class without bases, only when it is that class; and by any other attribute in a
+//    unit only where resolution looked that name up on that class (the receiver's class, or a base
+//    the lookup fell through to) the last time the unit's text was resolved: the resolver reports
+//    each member lookup at the position of the attribute's name (`MemberLookup`), and each unit
+//    keeps those in its text. The receiver's class comes from resolving the words before the
+//    attribute; when none of those reaches the unit, it is the class it was, and the lookup the one
+//    recorded. A lookup made only because another unit asked (what a sync def returns, the value of
+//    `self.x`) is not made again when only its own unit is walked, so a walked unit keeps its
+//    previous lookups (moved; those in the edited bytes are dropped, as an edit there dirties what
+//    the asker read: a returned value the def's name, an assignment `self.x` the name x) beside the
+//    new ones, until a whole check.
+//    Induction over resolution steps: a unit that is not walked starts every step from a
 //    word it mentions or from its class, and reaches only bindings and bodies whose meaning held.
 // 3. File-wide facts: the framework-import flags (an unwalked body counts with its previous flags),
 //    where fixes would add `import asyncio`/`functools` (plan_import, which reads module bindings and
