@@ -1,6 +1,7 @@
 #include "server/diagnostics.h"
 
 #include "server/positions.h"
+#include "server/transport/json_text.h"
 
 namespace loopsafe::server {
 namespace {
@@ -19,63 +20,99 @@ int lsp_severity(Severity severity) {
   return 2;
 }
 
-}  // namespace
-
-json to_diagnostic(const AnalysisResult& analysis, const Finding& finding, const ClientCapabilities& client,
-                   const ServerSettings& settings) {
-  const LineIndex& lines = analysis.source->lines();
-  json d = {{"range", to_range(lines, finding.start, finding.end, client.encoding)},
-            {"severity", lsp_severity(finding.severity)},
-            {"code", finding.code},
-            {"source", "loopsafe"},
-            {"message", finding.message},
-            {"data",
-             {{"uri", analysis.uri},
-              {"version", analysis.version},
-              {"code", finding.code},
-              {"start", finding.start}}}};
-  if (settings.docs_url) d["codeDescription"] = {{"href", docs_link(*settings.docs_url, finding.code)}};
-  if (client.related_information && !finding.related.empty()) {
-    json related = json::array();
-    for (const RelatedLocation& r : finding.related) {
-      if (r.path.empty()) {
-        related.push_back(
-            {{"location",
-              {{"uri", analysis.uri}, {"range", to_range(lines, r.start, r.end, client.encoding)}}},
-             {"message", r.message}});
-        continue;
-      }
-      // Another file (its URI): the positions came with the location, in every unit.
-      const auto position = [&](const TextPoint& p) {
-        return json{
-            {"line", p.line},
-            {"character", client.encoding == PositionEncoding::Utf8 ? p.byte_column : p.utf16_column}};
-      };
-      related.push_back({{"location",
-                          {{"uri", r.path},
-                           {"range", {{"start", position(r.start_point)}, {"end", position(r.end_point)}}}}},
-                         {"message", r.message}});
-    }
-    if (!related.empty()) d["relatedInformation"] = std::move(related);
-  }
-  return d;
+void append_position(std::string& out, uint32_t line, uint32_t character) {
+  out += "{\"line\":";
+  append_json_number(out, line);
+  out += ",\"character\":";
+  append_json_number(out, character);
+  out += '}';
 }
 
-json to_diagnostics(const AnalysisResult& analysis, const ClientCapabilities& client,
-                    const ServerSettings& settings) {
-  json items = json::array();
-  if (analysis.not_analysed) {
-    items.push_back(
-        {{"range", {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 0}, {"character", 0}}}}},
-         {"severity", 3},
-         {"code", "loopsafe"},
-         {"source", "loopsafe"},
-         {"message", *analysis.not_analysed}});
-    return items;
+void append_range(std::string& out, const LineIndex& lines, uint32_t start, uint32_t end,
+                  PositionEncoding encoding) {
+  const LineColumn from = lsp_position(lines, start, encoding), to = lsp_position(lines, end, encoding);
+  out += "{\"start\":";
+  append_position(out, from.line, from.column);
+  out += ",\"end\":";
+  append_position(out, to.line, to.column);
+  out += '}';
+}
+
+void append_diagnostic(std::string& out, const AnalysisResult& analysis, const Finding& finding,
+                       const ClientCapabilities& client, const ServerSettings& settings) {
+  const LineIndex& lines = analysis.source->lines();
+  out += "{\"range\":";
+  append_range(out, lines, finding.start, finding.end, client.encoding);
+  out += ",\"severity\":";
+  append_json_number(out, lsp_severity(finding.severity));
+  out += ",\"code\":";
+  append_json_string(out, finding.code);
+  out += ",\"source\":\"loopsafe\",\"message\":";
+  append_json_string(out, finding.message);
+  out += ",\"data\":{\"uri\":";
+  append_json_string(out, analysis.uri);
+  out += ",\"version\":";
+  append_json_number(out, analysis.version);
+  out += ",\"code\":";
+  append_json_string(out, finding.code);
+  out += ",\"start\":";
+  append_json_number(out, finding.start);
+  out += '}';
+  if (settings.docs_url) {
+    out += ",\"codeDescription\":{\"href\":";
+    append_json_string(out, docs_link(*settings.docs_url, finding.code));
+    out += '}';
   }
-  if (!analysis.source) return items;
-  for (const Finding& f : analysis.findings) items.push_back(to_diagnostic(analysis, f, client, settings));
-  return items;
+  if (client.related_information && !finding.related.empty()) {
+    out += ",\"relatedInformation\":[";
+    for (const RelatedLocation& r : finding.related) {
+      if (&r != &finding.related.front()) out += ',';
+      out += "{\"location\":{\"uri\":";
+      if (r.path.empty()) {
+        append_json_string(out, analysis.uri);
+        out += ",\"range\":";
+        append_range(out, lines, r.start, r.end, client.encoding);
+      } else {
+        // Another file (its URI): the positions came with the location, in every unit.
+        const bool utf8 = client.encoding == PositionEncoding::Utf8;
+        append_json_string(out, r.path);
+        out += ",\"range\":{\"start\":";
+        append_position(out, r.start_point.line,
+                        utf8 ? r.start_point.byte_column : r.start_point.utf16_column);
+        out += ",\"end\":";
+        append_position(out, r.end_point.line, utf8 ? r.end_point.byte_column : r.end_point.utf16_column);
+        out += '}';
+      }
+      out += "},\"message\":";
+      append_json_string(out, r.message);
+      out += '}';
+    }
+    out += ']';
+  }
+  out += '}';
+}
+
+}  // namespace
+
+std::string diagnostics_json(const AnalysisResult& analysis, const ClientCapabilities& client,
+                             const ServerSettings& settings) {
+  std::string out = "[";
+  if (analysis.not_analysed) {
+    out += "{\"range\":{\"start\":{\"line\":0,\"character\":0},\"end\":{\"line\":0,\"character\":0}}";
+    out += ",\"severity\":3,\"code\":\"loopsafe\",\"source\":\"loopsafe\",\"message\":";
+    append_json_string(out, *analysis.not_analysed);
+    out += "}]";
+    return out;
+  }
+  if (analysis.source) {
+    out.reserve(analysis.findings.size() * 512);
+    for (const Finding& f : analysis.findings) {
+      if (out.size() > 1) out += ',';
+      append_diagnostic(out, analysis, f, client, settings);
+    }
+  }
+  out += ']';
+  return out;
 }
 
 const Finding* find_finding(const AnalysisResult& analysis, const json& diagnostic,

@@ -7,10 +7,10 @@
 
 namespace loopsafe::server {
 
-json to_diagnostic(const AnalysisResult& analysis, const Finding& finding, const ClientCapabilities& client,
-                   const ServerSettings& settings);
-json to_diagnostics(const AnalysisResult& analysis, const ClientCapabilities& client,
-                    const ServerSettings& settings);
+// The diagnostics of an analysis, as the text of a JSON array (a thousand findings are sent on every
+// keystroke: written directly, not built as json values first).
+std::string diagnostics_json(const AnalysisResult& analysis, const ClientCapabilities& client,
+                             const ServerSettings& settings);
 
 // The finding a diagnostic sent by the client stands for, or null.
 const Finding* find_finding(const AnalysisResult& analysis, const json& diagnostic,

@@ -58,8 +58,12 @@ uint32_t to_offset(const LineIndex& lines, const json& position, PositionEncodin
   return lines.offset({line, character}, unit_of(encoding));
 }
 
+LineColumn lsp_position(const LineIndex& lines, uint32_t offset, PositionEncoding encoding) {
+  return lines.position(offset, unit_of(encoding));
+}
+
 json to_position(const LineIndex& lines, uint32_t offset, PositionEncoding encoding) {
-  const LineColumn p = lines.position(offset, unit_of(encoding));
+  const LineColumn p = lsp_position(lines, offset, encoding);
   return {{"line", p.line}, {"character", p.column}};
 }
 

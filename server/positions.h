@@ -22,6 +22,7 @@ void check_position(const json& position);
 void check_range(const json& range);
 
 uint32_t to_offset(const LineIndex& lines, const json& position, PositionEncoding encoding);
+LineColumn lsp_position(const LineIndex& lines, uint32_t offset, PositionEncoding encoding);
 json to_position(const LineIndex& lines, uint32_t offset, PositionEncoding encoding);
 json to_range(const LineIndex& lines, uint32_t start, uint32_t end, PositionEncoding encoding);
 

@@ -16,6 +16,7 @@
 #include "analysis/checker.h"
 #include "server/diagnostics.h"
 #include "server/handlers/handlers.h"
+#include "server/transport/json_text.h"
 #include "server/transport/message_reader.h"
 
 namespace loopsafe::server {
@@ -118,6 +119,24 @@ void Server::reply_error(const json& id, int code, const std::string& message) {
 
 void Server::notify(const std::string& method, json params) {
   out_.write({{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}});
+}
+
+void Server::reply_text(const json& id, std::string_view result) {
+  const std::string key = id.dump();
+  if (open_requests_.erase(key) == 0) return;  // answered already (cancelled)
+  std::string body = "{\"jsonrpc\":\"2.0\",\"id\":" + key + ",\"result\":";
+  body += result;
+  body += '}';
+  out_.write_text(body);
+}
+
+void Server::notify_text(std::string_view method, std::string_view params) {
+  std::string body = "{\"jsonrpc\":\"2.0\",\"method\":";
+  append_json_string(body, method);
+  body += ",\"params\":";
+  body += params;
+  body += '}';
+  out_.write_text(body);
 }
 
 void Server::request(const std::string& method, json params,
@@ -541,7 +560,7 @@ void Server::finish(std::shared_ptr<const AnalysisResult> result) {
   }
   if (!client_.pull_diagnostics) publish(*doc);
   for (const auto& [id, previous] : std::exchange(doc->waiting_pulls, {}))
-    reply(id, pull_report(*doc, previous));
+    reply_text(id, pull_report(*doc, previous));
 }
 
 std::shared_ptr<const AnalysisResult> Server::current_analysis(OpenDocument& doc) {
@@ -551,24 +570,31 @@ std::shared_ptr<const AnalysisResult> Server::current_analysis(OpenDocument& doc
 }
 
 void Server::publish(const OpenDocument& doc) {
-  notify("textDocument/publishDiagnostics",
-         {{"uri", doc.uri},
-          {"version", doc.analysis->version},
-          {"diagnostics", to_diagnostics(*doc.analysis, client_, settings_for(doc))}});
+  std::string params = "{\"uri\":";
+  append_json_string(params, doc.uri);
+  params += ",\"version\":" + std::to_string(doc.analysis->version) + ",\"diagnostics\":";
+  params += diagnostics_json(*doc.analysis, client_, settings_for(doc));
+  params += '}';
+  notify_text("textDocument/publishDiagnostics", params);
 }
 
-json Server::pull_report(const OpenDocument& doc, const json& previous_result_id) const {
+std::string Server::pull_report(const OpenDocument& doc, const json& previous_result_id) const {
   const std::string result_id =
       std::to_string(doc.analysis->generation) + "." + std::to_string(doc.analysis->project_revision);
-  if (previous_result_id == result_id) return {{"kind", "unchanged"}, {"resultId", result_id}};
-  return {{"kind", "full"},
-          {"resultId", result_id},
-          {"items", to_diagnostics(*doc.analysis, client_, settings_for(doc))}};
+  std::string report = previous_result_id == result_id ? "{\"kind\":\"unchanged\"" : "{\"kind\":\"full\"";
+  report += ",\"resultId\":";
+  append_json_string(report, result_id);
+  if (previous_result_id != result_id) {
+    report += ",\"items\":";
+    report += diagnostics_json(*doc.analysis, client_, settings_for(doc));
+  }
+  report += '}';
+  return report;
 }
 
 void Server::pull_diagnostics(OpenDocument& doc, const json& id, const json& previous_result_id) {
   if (doc.analysis && doc.analysis->generation == doc.generation) {
-    reply(id, pull_report(doc, previous_result_id));
+    reply_text(id, pull_report(doc, previous_result_id));
     return;
   }
   doc.waiting_pulls.emplace_back(id, previous_result_id);

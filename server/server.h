@@ -72,6 +72,9 @@ class Server {
   void reply(const json& id, json result);
   void reply_error(const json& id, int code, const std::string& message);
   void notify(const std::string& method, json params);
+  // The same with the result or params already written as JSON text.
+  void reply_text(const json& id, std::string_view result);
+  void notify_text(std::string_view method, std::string_view params);
   // A request to the client; `on_response` gets the result, or null and the error.
   void request(const std::string& method, json params,
                std::function<void(const json&, const json&)> on_response);
@@ -123,7 +126,7 @@ class Server {
   static AnalysisResult run_job(Job job);
   void finish(std::shared_ptr<const AnalysisResult> result);
   void publish(const OpenDocument& doc);
-  json pull_report(const OpenDocument& doc, const json& previous_result_id) const;
+  std::string pull_report(const OpenDocument& doc, const json& previous_result_id) const;
   void settings_changed();
   int debounce_ms(const OpenDocument& doc) const;
 

@@ -10,8 +10,12 @@ namespace loopsafe::server {
 
 void MessageWriter::write(const nlohmann::json& message) {
   // Strings from disk may hold invalid UTF-8: replace rather than throw.
-  const std::string body = message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  const std::string framed = "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  write_text(message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void MessageWriter::write_text(std::string_view body) {
+  std::string framed = "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  framed += body;
   std::lock_guard lock(mutex_);
   if (broken_) return;
   for (size_t done = 0; done < framed.size();) {

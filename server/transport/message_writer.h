@@ -3,6 +3,7 @@
 // messages, so two are never interleaved.
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 namespace loopsafe::server {
 
@@ -10,6 +11,8 @@ class MessageWriter {
  public:
   explicit MessageWriter(int fd) : fd_(fd) {}
   void write(const nlohmann::json& message);
+  // A message already written as JSON text (see json_text.h).
+  void write_text(std::string_view body);
 
  private:
   std::mutex mutex_;

@@ -114,6 +114,18 @@ def test_untitled_documents_are_analysed(server):
     assert [d["code"] for d in server.diagnostics("untitled:Untitled-1", 1)] == ["ASYNC251"]
 
 
+def test_names_and_uris_come_back_exactly_as_sent(server):
+    # Diagnostics are written as JSON text directly: quotes, backslashes, control and non-ASCII
+    # characters must round-trip.
+    uri = 'untitled:Un"titled\\1\té'
+    text = "import time\n\n\nasync def обработчик() -> None:\n    time.sleep(1)\n"
+    server.open(uri, text)
+    [d] = server.diagnostics(uri, 1)
+    assert "`обработчик`" in d["message"]
+    assert d["data"]["uri"] == uri
+    assert d["range"]["start"] == {"line": 4, "character": 4}
+
+
 def test_skip_file_comment_gives_no_diagnostics(server, doc_uri):
     server.open(doc_uri, "# loopsafe: skip-file\n" + SLEEPY)
     assert server.diagnostics(doc_uri, 1) == []
