@@ -399,8 +399,36 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
   return out;
 }
 
+// Where a text holds syntax errors: a def or method at the top level or in a top-level class, or the
+// whole top-level statement. Disjoint, in order.
+std::vector<std::pair<uint32_t, uint32_t>> error_spans(const SourceFile& file) {
+  std::vector<std::pair<uint32_t, uint32_t>> spans;
+  const auto add = [&](TSNode node) { spans.emplace_back(ts_node_start_byte(node), ts_node_end_byte(node)); };
+  file.for_each_top_level([&](TSNode node) {
+    if (!ts_node_has_error(node)) return;
+    TSNode definition = node;
+    if (kind_of(node) == NodeKind::DecoratedDefinition) definition = field(node, "definition");
+    const TSNode body =
+        kind_of(definition) == NodeKind::ClassDefinition ? field(definition, "body") : TSNode{};
+    const size_t before = spans.size();
+    if (!ts_node_is_null(body))
+      for_each_named_child(body, [&](TSNode member, const char*) {
+        if (ts_node_has_error(member)) add(member);
+      });
+    if (spans.size() == before) add(node);
+  });
+  return spans;
+}
+
+// Whether [start, end) overlaps one of `spans` (disjoint, in order).
+bool overlaps(const std::vector<std::pair<uint32_t, uint32_t>>& spans, uint32_t start, uint32_t end) {
+  const auto it = std::lower_bound(spans.begin(), spans.end(), std::pair<uint32_t, uint32_t>{end, 0});
+  return it != spans.begin() && std::prev(it)->second > start;
+}
+
 void finish_state(IncrementalState& s, const SourceFile& file, const FileFacts& facts,
                   const Settings& settings) {
+  s.error_spans = error_spans(file);
   const FixContext fixes{file, facts, settings};
   for (const char* module : {"asyncio", "functools"}) {  // the modules fixes import (await_fixes.cpp)
     const ImportPlan& plan = plan_import(fixes, module);
@@ -807,10 +835,28 @@ class Reuse {
 
 std::vector<uint32_t> Reuse::guess_skips() {
   Closure closure(old_, before_);
+  // seed() dirties the units that hold a syntax error now, and finds changed what error recovery
+  // regrouped before or now (a class and its methods): guessing those spares a second walk.
+  std::vector<std::pair<uint32_t, uint32_t>> errors;  // of the new text, in offsets of the previous one
+  for (const auto& [start, end] : error_spans(file_))
+    errors.emplace_back(shift_.to_old(start), shift_.to_old(end));
+  if (!old_.error_spans.empty())
+    file_.for_each_top_level([&](TSNode node) {
+      const uint32_t start = shift_.to_old(ts_node_start_byte(node)),
+                     end = shift_.to_old(ts_node_end_byte(node));
+      if (!overlaps(old_.error_spans, start, end)) return;
+      for (size_t i = 0; i < old_.units.size(); ++i)
+        if (old_.units[i].start < end && start < old_.units[i].end) closure.walk(i, false);
+      const TSNode definition =
+          kind_of(node) == NodeKind::DecoratedDefinition ? field(node, "definition") : node;
+      if (kind_of(definition) == NodeKind::ClassDefinition)
+        closure.dirty(file_.text_of(field(definition, "name")));
+    });
   for (size_t i = 0; i < old_.units.size(); ++i) {
     const FunctionUnit& u = old_.units[i];
     if (u.has_error || !u.owns_lines) closure.walk(i, false);
-    if (u.has_error) {
+    if (u.has_error || overlaps(errors, u.start, u.end)) {
+      closure.walk(i, false);
       closure.dirty(u.name, u.class_index);
       closure.dirty_attributes(u, old_, u.class_index);
     }
@@ -820,17 +866,34 @@ std::vector<uint32_t> Reuse::guess_skips() {
     // after its name, unless callers learn a value from it.
     const bool in_place = old_lines_.within(before_, u.start, u.end) &&
                           shift_.start > static_cast<uint32_t>(u.name_start + u.name.size());
-    if (!in_place || value_exporting(u) || u.yields) closure.dirty(u.name, u.class_index);
+    if (!in_place || value_exporting(u) || u.yields) {
+      closure.dirty(u.name, u.class_index);
+      // And the name now at its place (a renamed def: seed() dirties both).
+      if (shift_.start_maps(u.name_start))
+        closure.dirty(identifier_at(now_, shift_.to_new(u.name_start)), u.class_index);
+    }
     closure.dirty_attributes(u, old_, u.class_index);
   }
   for (size_t c = 0; c < old_.classes.size(); ++c) {
-    if (!class_touched_[c]) continue;
     const ClassOutline& cls = old_.classes[c];
+    // A syntax error now in its header or across its methods: error recovery regroups it, and
+    // seed() finds it gone or changed.
+    const bool broken =
+        std::any_of(errors.begin(), errors.end(), [&](const std::pair<uint32_t, uint32_t>& span) {
+          if (span.second <= cls.start || span.first >= cls.end) return false;
+          for (uint32_t i = cls.units_begin; i < cls.units_end; ++i)
+            if (old_.units[i].start <= span.first && span.second <= old_.units[i].end) return false;
+          return true;
+        });
+    if (!class_touched_[c] && !broken) continue;
     bool inside_one_method = false;
     for (uint32_t i = cls.units_begin; i < cls.units_end; ++i)
       inside_one_method =
           inside_one_method || old_lines_.within(before_, old_.units[i].start, old_.units[i].end);
-    if (!inside_one_method) closure.affect(c);
+    if (inside_one_method && !broken) continue;
+    closure.affect(c);
+    if (shift_.start_maps(cls.name_start))  // and the name now at its place
+      closure.dirty(identifier_at(now_, shift_.to_new(cls.name_start)));
   }
   for (const ModuleBinding& b : old_.module_bindings)
     if (binding_touched(b, shift_.start, shift_.old_end)) closure.dirty(b.name);
@@ -1005,11 +1068,11 @@ void Reuse::carry_lookups(std::vector<UnitLookup>& all) const {
     const FunctionUnit& was = old_.units[static_cast<size_t>(i)];
     for (uint32_t k = was.lookups_begin; k < was.lookups_end; ++k) {
       const ClassLookup& l = old_.lookups[k];
-      if (!shift_.maps(l.at)) continue;
-      uint32_t c = l.class_index;
-      if (c < old_.classes.size())
-        c = new_class_of_old_[c] < 0 ? kGoneClass : static_cast<uint32_t>(new_class_of_old_[c]);
-      all.push_back({static_cast<uint32_t>(j), {shift_.to_new(l.at), c}});
+      // A class already gone from the previous text: its members were dirty then, none can be now.
+      if (!shift_.maps(l.at) || l.class_index >= old_.classes.size()) continue;
+      const int c = new_class_of_old_[l.class_index];
+      all.push_back(
+          {static_cast<uint32_t>(j), {shift_.to_new(l.at), c < 0 ? kGoneClass : static_cast<uint32_t>(c)}});
     }
   }
 }
@@ -1075,7 +1138,7 @@ std::optional<IncrementalCheck> Reuse::run(const char*& why) {
   // harmless: those findings are computed afresh.
   std::vector<Finding> fresh;
   std::vector<MemberLookup> fresh_lookups;
-  size_t walked = 0;
+  size_t walked = 0, collections = 1;
   for (bool completed = false;; completed = true) {
     std::vector<uint32_t> must_skip;
     bool walked_enough = true;
@@ -1088,6 +1151,7 @@ std::optional<IncrementalCheck> Reuse::run(const char*& why) {
       }
     }
     if (!walked_enough) {
+      ++collections;
       std::sort(must_skip.begin(), must_skip.end());
       const size_t count = now->state.units.size();
       facts.emplace(collect_facts(file_, &must_skip));
@@ -1151,6 +1215,7 @@ std::optional<IncrementalCheck> Reuse::run(const char*& why) {
   IncrementalCheck check{
       {std::move(findings), false}, std::make_shared<IncrementalState>(std::move(now->state)), true};
   check.walked = walked;
+  check.collections = collections;
   check.units = check.state->units.size();
   return check;
 }

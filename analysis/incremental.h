@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "analysis/checker.h"
@@ -101,6 +102,7 @@ struct IncrementalState {
   std::vector<ClassLookup> lookups;            // by unit, then position
   std::vector<ModuleBinding> module_bindings;  // by offset, then name
   std::vector<ImportPoint> import_points;
+  std::vector<std::pair<uint32_t, uint32_t>> error_spans;  // where the text holds syntax errors
   std::string line_ending;
   bool imports_django = false;
   bool imports_web_framework = false;
@@ -130,6 +132,7 @@ struct IncrementalCheck {
   const char* why_whole = "";  // and why, for logs
   size_t walked = 0;           // reused: the units walked again, of
   size_t units = 0;            // all of them
+  size_t collections = 1;      // reused: 2 when the first guess at what to walk fell short
 };
 
 // check_file(), reusing `previous` where that gives the same findings.

@@ -286,6 +286,76 @@ async def other():
   require_same(third, check_file(third_file, {}, "x.py"));
 }
 
+namespace {
+
+// Each version checked from the one before (as the server does), each compared with a whole check.
+std::vector<IncrementalCheck> check_chain(std::string text,
+                                          const std::vector<std::pair<std::string, std::string>>& steps) {
+  auto file = std::make_shared<SourceFile>(text);
+  std::vector<IncrementalCheck> checks;
+  checks.push_back(check_file_incremental(*file, {}, "x.py", nullptr));
+  for (const auto& [from, to] : steps) {
+    const Edited e = replace_text(text, from, to);
+    auto next = std::make_shared<SourceFile>(e.text);
+    const std::vector<SourceEdit> edits{e.edit};
+    const PreviousCheck previous{file->text(), *checks.back().state, checks.back().result.findings, edits};
+    IncrementalCheck check = check_file_incremental(*next, {}, "x.py", &previous);
+    INFO("after " << from << " -> " << to);
+    require_same(check, check_file(*next, {}, "x.py"));
+    checks.push_back(std::move(check));
+    text = e.text;
+    file = next;
+  }
+  return checks;
+}
+
+std::string repositories(int count) {
+  std::string text = "import asyncio\nimport time\n\n";
+  for (int i = 0; i < count; ++i) {
+    const std::string n = std::to_string(i);
+    text += "\nasync def worker_" + n +
+            "(queue):\n    while True:\n        try:\n            await queue.get()\n" +
+            "        finally:\n            queue.task_done()\n\nclass Repo" + n +
+            ":\n    async def refresh(self):\n        time.sleep(" + n + ")\n\n" + "\nasync def handler_" +
+            n + "(repo: Repo" + n + "):\n    await repo.refresh()\n\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("a typo that makes error recovery regroup a class, and its fix, are walked in one pass") {
+  // `finally:` -> `finyally:` before Repo2 leaves Repo2's header in an ERROR and its method at the
+  // top level: seed() finds the class gone. The guess sees the new syntax error over the class, and
+  // on the way back the old error where a class now is.
+  const std::vector<IncrementalCheck> checks =
+      check_chain(repositories(5), {{"        finally:\n            queue.task_done()\n\nclass Repo2",
+                                     "        finyally:\n            queue.task_done()\n\nclass Repo2"},
+                                    {"        finyally:", "        finally:"}});
+  for (size_t k = 1; k < checks.size(); ++k) {
+    INFO("version " << k);
+    CHECK(checks[k].reused);
+    CHECK(checks[k].collections == 1);
+    CHECK(checks[k].walked < 10);
+  }
+}
+
+TEST_CASE("a class gone and back leaves no walks behind for later edits") {
+  // While Repo1 is gone, handler_1's lookups on it count for members of gone classes; once it is
+  // back they must not, or every later gone class would walk handler_1 again.
+  const auto before = [](int n) {
+    return "        finally:\n            queue.task_done()\n\nclass Repo" + std::to_string(n);
+  };
+  const auto broken = [](int n) {
+    return "        finyally:\n            queue.task_done()\n\nclass Repo" + std::to_string(n);
+  };
+  const std::vector<IncrementalCheck> history =
+      check_chain(repositories(5), {{before(1), broken(1)}, {broken(1), before(1)}, {before(3), broken(3)}});
+  const std::vector<IncrementalCheck> fresh = check_chain(repositories(5), {{before(3), broken(3)}});
+  CHECK(history.back().reused);
+  CHECK(history.back().walked == fresh.back().walked);
+}
+
 TEST_CASE("a changed module name walks the functions that read it, not those with a local of that name") {
   std::string text = "import requests\n\nsettings = requests.Session()\n\n";
   for (int i = 0; i < 5; ++i)  // locals and parameters named `settings`: the module's never reaches them
