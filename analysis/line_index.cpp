@@ -23,13 +23,38 @@ uint32_t utf8_sequence_length(std::string_view text, uint32_t i) {
 LineIndex::LineIndex(std::string_view text) : text_(text) {
   // A UTF-8 byte order mark is not part of the first line: editors and Python both drop it.
   starts_.push_back(text.starts_with("\xEF\xBB\xBF") ? 3 : 0);
-  for (uint32_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n') {
+  scan(0, static_cast<uint32_t>(text.size()));
+}
+
+void LineIndex::scan(uint32_t from, uint32_t to) {
+  for (uint32_t i = from; i < to; ++i) {
+    if (text_[i] == '\n') {
       starts_.push_back(i + 1);
-    } else if (text[i] == '\r') {
-      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+    } else if (text_[i] == '\r') {
+      if (i + 1 < text_.size() && text_[i + 1] == '\n') ++i;
       starts_.push_back(i + 1);
     }
+  }
+}
+
+LineIndex::LineIndex(const LineIndex& before, std::string_view text, uint32_t start, uint32_t old_end,
+                     uint32_t new_end)
+    : text_(text) {
+  const auto& old = before.starts_;
+  if (start < 3 || old.front() > start - 1) {  // a byte order mark may come or go
+    *this = LineIndex(text);
+    return;
+  }
+  // A line start depends on the break before it and, after a "\r", on the byte after that. The lines
+  // up to the one holding the byte before the edit keep their starts; breaks from there to one byte
+  // past the edit are scanned again; starts after breaks further on move with the edit (their break
+  // and the byte after it are unchanged).
+  starts_.assign(old.begin(), std::upper_bound(old.begin(), old.end(), start - 1));
+  scan(starts_.back(), std::min(static_cast<uint32_t>(text.size()), new_end + 1));
+  const int64_t delta = int64_t{new_end} - int64_t{old_end};
+  for (auto it = std::lower_bound(old.begin(), old.end(), old_end + 2); it != old.end(); ++it) {
+    const auto moved = static_cast<uint32_t>(*it + delta);
+    if (moved > starts_.back()) starts_.push_back(moved);  // a "\r\n" at the edge was scanned already
   }
 }
 

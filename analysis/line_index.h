@@ -17,6 +17,13 @@ enum class ColumnUnit { Byte, CodePoint, Utf16 };
 class LineIndex {
  public:
   explicit LineIndex(std::string_view text);
+  // The index of `text`, which is the text `before` indexed with the bytes [start, old_end) replaced
+  // by new_end - start bytes: only the lines around the edit are scanned again (a keystroke in a large
+  // file), the others move.
+  LineIndex(const LineIndex& before, std::string_view text, uint32_t start, uint32_t old_end,
+            uint32_t new_end);
+  // A copy for another string holding the same text.
+  LineIndex(const LineIndex& same, std::string_view text) : text_(text), starts_(same.starts_) {}
 
   LineColumn position(uint32_t offset, ColumnUnit unit = ColumnUnit::Byte) const;
   // Inverse of position(): clamps a column past the line end to the end of the line (before its
@@ -30,6 +37,9 @@ class LineIndex {
   std::string_view line_text(uint32_t line) const;
 
  private:
+  // Appends the starts of the lines that begin after a break in text_[from, to).
+  void scan(uint32_t from, uint32_t to);
+
   std::string_view text_;
   std::vector<uint32_t> starts_;
 };

@@ -76,9 +76,14 @@ SourceFile::SourceFile(std::string text) : text_(std::move(text)), lines_(text_)
 
 SourceFile::SourceFile(std::string text, TextOnly) : text_(std::move(text)), lines_(text_) {}
 
+SourceFile::SourceFile(std::string text, TextOnly, const LineIndex& lines)
+    : text_(std::move(text)), lines_(lines, text_) {}
+
 std::shared_ptr<const SourceFile> SourceFile::parse_within(std::string text, SyntaxPieces pieces,
-                                                           const ParseLimits& limits, uint32_t piece_bytes) {
-  auto file = std::make_shared<SourceFile>(std::move(text), TextOnly{});
+                                                           const ParseLimits& limits, uint32_t piece_bytes,
+                                                           const LineIndex* lines) {
+  auto file = lines ? std::make_shared<SourceFile>(std::move(text), TextOnly{}, *lines)
+                    : std::make_shared<SourceFile>(std::move(text), TextOnly{});
   if (pieces.empty()) pieces.push_back({0, static_cast<uint32_t>(file->text_.size()), nullptr, false});
   if (!parse_pieces(file->text_, file->lines_, pieces, limits, piece_bytes)) return nullptr;
   file->pieces_ = std::move(pieces);

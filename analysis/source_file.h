@@ -49,12 +49,16 @@ class SourceFile {
   // computed earlier (a cache), where a parse would cost more than everything else.
   struct TextOnly {};
   SourceFile(std::string text, TextOnly);
+  // The same, with the line index of this text built already (for another string holding it).
+  SourceFile(std::string text, TextOnly, const LineIndex& lines);
   // Parses `text` within `limits`, reusing `pieces`: pieces of an earlier version of the same document,
   // edited to match `text` (edit_pieces), or none to parse from scratch. With `piece_bytes` > 0, large
   // pieces are split at top-level statements into pieces of about that size. Null when the parse was
   // given up.
+  // `lines`, when given, is the line index of `text` already built (the server keeps one per document).
   static std::shared_ptr<const SourceFile> parse_within(std::string text, SyntaxPieces pieces,
-                                                        const ParseLimits& limits, uint32_t piece_bytes = 0);
+                                                        const ParseLimits& limits, uint32_t piece_bytes = 0,
+                                                        const LineIndex* lines = nullptr);
   SourceFile(const SourceFile&) = delete;
   SourceFile& operator=(const SourceFile&) = delete;
 

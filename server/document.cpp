@@ -29,7 +29,8 @@ void Document::edit(uint32_t start, uint32_t end, std::string_view new_text) {
   const TSPoint start_point = tree_sitter_point(*lines_, edit_start);
   const TSPoint old_end_point = tree_sitter_point(*lines_, end);
   text_.replace(start, end - start, new_text);
-  lines_ = std::make_unique<LineIndex>(text_);
+  lines_ =
+      std::make_unique<LineIndex>(*lines_, text_, start, end, start + static_cast<uint32_t>(new_text.size()));
   parsed_.reset();
   edits_.push_back({start, end, start + static_cast<uint32_t>(new_text.size())});
   // A document that is never analysed (disabled, too large) would keep every edit forever.
@@ -55,8 +56,8 @@ void Document::replace_all(std::string text) {
 Document::Snapshot Document::snapshot() const {
   std::optional<std::vector<SourceEdit>> edits;
   if (edits_complete_) edits = edits_;
-  if (parsed_) return {{}, {}, parsed_, std::move(edits)};
-  return {text_, copy_pieces(pieces_), nullptr, std::move(edits)};
+  if (parsed_) return {{}, {}, parsed_, std::move(edits), {}};
+  return {text_, copy_pieces(pieces_), nullptr, std::move(edits), *lines_};
 }
 
 uint32_t Document::piece_bytes() {
@@ -71,7 +72,7 @@ std::shared_ptr<const SourceFile> Document::parse(Snapshot snapshot, bool verify
   if (snapshot.parsed) return snapshot.parsed;
   const bool incremental = !snapshot.edited_pieces.empty();
   auto parsed = SourceFile::parse_within(std::move(snapshot.text), std::move(snapshot.edited_pieces), limits,
-                                         piece_bytes());
+                                         piece_bytes(), snapshot.lines ? &*snapshot.lines : nullptr);
   // A single piece parsed from scratch is a fresh parse already.
   if (parsed && verify && (incremental || parsed->pieces().size() > 1)) {
     const SourceFile fresh{std::string(parsed->text())};

@@ -44,6 +44,9 @@ class Document {
     std::shared_ptr<const SourceFile> parsed;
     // The edits since the last adopted parse, in order; nullopt after a whole-text replacement.
     std::optional<std::vector<SourceEdit>> edits;
+    // The line index of `text`, built as edits came (it views the document's own copy of the text:
+    // only for SourceFile::parse_within, which copies it for its own).
+    std::optional<LineIndex> lines;
   };
   Snapshot snapshot() const;
   // With `verify`, an incremental parse is compared with a fresh one, and a difference on valid code

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <random>
 #include <string>
 
 using loopsafe::ColumnUnit;
@@ -41,4 +42,33 @@ TEST_CASE("an offset past the line end clamps to the line end") {
   const LineIndex index("ab\ncd\n");
   CHECK(index.offset({0, 99}) == 2);
   CHECK(index.offset({9, 0}) == 6);
+}
+
+TEST_CASE("an index updated for an edit equals one built from the new text") {
+  // Breaks of every kind made, split and joined at the edges of edits ("\r" + "\n" -> "\r\n").
+  std::mt19937 random(5);
+  const std::string alphabet = "ab\r\n\n\r\xEF\xBB\xBF";
+  std::string text = "\xEF\xBB\xBF" "first\r\nsecond\rthird\n";
+  LineIndex index(text);
+  for (int step = 0; step < 5000; ++step) {
+    const auto start = static_cast<uint32_t>(random() % (text.size() + 1));
+    const auto removed =
+        std::min<uint32_t>(static_cast<uint32_t>(random() % 4), static_cast<uint32_t>(text.size()) - start);
+    std::string inserted;
+    for (uint32_t k = random() % 4; k > 0; --k) inserted += alphabet[random() % alphabet.size()];
+    std::string next = text;
+    next.replace(start, removed, inserted);
+    LineIndex updated(index, next, start, start + removed, start + static_cast<uint32_t>(inserted.size()));
+    const LineIndex fresh(next);
+    INFO("step " << step << ", edit at " << start);
+    REQUIRE(updated.line_count() == fresh.line_count());
+    for (uint32_t line = 0; line < fresh.line_count(); ++line)
+      REQUIRE(updated.line_start(line) == fresh.line_start(line));
+    text = std::move(next);
+    index = LineIndex(updated, text);
+    if (text.size() > 200) {
+      text = "a\r\nb\n";
+      index = LineIndex(text);
+    }
+  }
 }
