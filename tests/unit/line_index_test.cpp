@@ -48,7 +48,9 @@ TEST_CASE("an index updated for an edit equals one built from the new text") {
   // Breaks of every kind made, split and joined at the edges of edits ("\r" + "\n" -> "\r\n").
   std::mt19937 random(5);
   const std::string alphabet = "ab\r\n\n\r\xEF\xBB\xBF";
-  std::string text = "\xEF\xBB\xBF" "first\r\nsecond\rthird\n";
+  std::string text =
+      "\xEF\xBB\xBF"
+      "first\r\nsecond\rthird\n";
   LineIndex index(text);
   for (int step = 0; step < 5000; ++step) {
     const auto start = static_cast<uint32_t>(random() % (text.size() + 1));
