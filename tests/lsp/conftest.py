@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lsp_client import LspClient  # noqa: E402
 
-# Documents here are small: pieces of 64 bytes (instead of 8 KiB) give them several, so that every edit
+# Documents here are small: pieces of 64 bytes (instead of 2 KiB) give them several, so that every edit
 # of every test goes through seams, joins and splits, and the server's self-check
 # (LOOPSAFE_VERIFY_INCREMENTAL) compares the pieces with a fresh parse of the whole text.
 os.environ.setdefault("LOOPSAFE_PIECE_BYTES", "64")
