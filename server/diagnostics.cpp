@@ -20,11 +20,20 @@ int lsp_severity(Severity severity) {
   return 2;
 }
 
+// `before` (the JSON text up to the value, `,"key":`), then the value.
+void append_member(std::string& out, std::string_view before, std::string_view value) {
+  out += before;
+  append_json_string(out, value);
+}
+
+void append_member(std::string& out, std::string_view before, int64_t value) {
+  out += before;
+  append_json_number(out, value);
+}
+
 void append_position(std::string& out, uint32_t line, uint32_t character) {
-  out += "{\"line\":";
-  append_json_number(out, line);
-  out += ",\"character\":";
-  append_json_number(out, character);
+  append_member(out, "{\"line\":", line);
+  append_member(out, ",\"character\":", character);
   out += '}';
 }
 
@@ -43,39 +52,30 @@ void append_diagnostic(std::string& out, const AnalysisResult& analysis, const F
   const LineIndex& lines = analysis.source->lines();
   out += "{\"range\":";
   append_range(out, lines, finding.start, finding.end, client.encoding);
-  out += ",\"severity\":";
-  append_json_number(out, lsp_severity(finding.severity));
-  out += ",\"code\":";
-  append_json_string(out, finding.code);
-  out += ",\"source\":\"loopsafe\",\"message\":";
-  append_json_string(out, finding.message);
-  out += ",\"data\":{\"uri\":";
-  append_json_string(out, analysis.uri);
-  out += ",\"version\":";
-  append_json_number(out, analysis.version);
-  out += ",\"code\":";
-  append_json_string(out, finding.code);
-  out += ",\"start\":";
-  append_json_number(out, finding.start);
+  append_member(out, ",\"severity\":", lsp_severity(finding.severity));
+  append_member(out, ",\"code\":", finding.code);
+  append_member(out, ",\"source\":\"loopsafe\",\"message\":", finding.message);
+  append_member(out, ",\"data\":{\"uri\":", analysis.uri);
+  append_member(out, ",\"version\":", analysis.version);
+  append_member(out, ",\"code\":", finding.code);
+  append_member(out, ",\"start\":", finding.start);
   out += '}';
   if (settings.docs_url) {
-    out += ",\"codeDescription\":{\"href\":";
-    append_json_string(out, docs_link(*settings.docs_url, finding.code));
+    append_member(out, ",\"codeDescription\":{\"href\":", docs_link(*settings.docs_url, finding.code));
     out += '}';
   }
   if (client.related_information && !finding.related.empty()) {
     out += ",\"relatedInformation\":[";
     for (const RelatedLocation& r : finding.related) {
       if (&r != &finding.related.front()) out += ',';
-      out += "{\"location\":{\"uri\":";
       if (r.path.empty()) {
-        append_json_string(out, analysis.uri);
+        append_member(out, "{\"location\":{\"uri\":", analysis.uri);
         out += ",\"range\":";
         append_range(out, lines, r.start, r.end, client.encoding);
       } else {
         // Another file (its URI): the positions came with the location, in every unit.
         const bool utf8 = client.encoding == PositionEncoding::Utf8;
-        append_json_string(out, r.path);
+        append_member(out, "{\"location\":{\"uri\":", r.path);
         out += ",\"range\":{\"start\":";
         append_position(out, r.start_point.line,
                         utf8 ? r.start_point.byte_column : r.start_point.utf16_column);
@@ -83,8 +83,7 @@ void append_diagnostic(std::string& out, const AnalysisResult& analysis, const F
         append_position(out, r.end_point.line, utf8 ? r.end_point.byte_column : r.end_point.utf16_column);
         out += '}';
       }
-      out += "},\"message\":";
-      append_json_string(out, r.message);
+      append_member(out, "},\"message\":", r.message);
       out += '}';
     }
     out += ']';
@@ -99,8 +98,8 @@ std::string diagnostics_json(const AnalysisResult& analysis, const ClientCapabil
   std::string out = "[";
   if (analysis.not_analysed) {
     out += "{\"range\":{\"start\":{\"line\":0,\"character\":0},\"end\":{\"line\":0,\"character\":0}}";
-    out += ",\"severity\":3,\"code\":\"loopsafe\",\"source\":\"loopsafe\",\"message\":";
-    append_json_string(out, *analysis.not_analysed);
+    append_member(out, ",\"severity\":3,\"code\":\"loopsafe\",\"source\":\"loopsafe\",\"message\":",
+                  *analysis.not_analysed);
     out += "}]";
     return out;
   }
