@@ -294,7 +294,9 @@ std::vector<IncrementalCheck> check_chain(std::string text,
   auto file = std::make_shared<SourceFile>(text);
   std::vector<IncrementalCheck> checks;
   checks.push_back(check_file_incremental(*file, {}, "x.py", nullptr));
-  for (const auto& [from, to] : steps) {
+  for (const auto& step : steps) {
+    const std::string& from = step.first;
+    const std::string& to = step.second;
     const Edited e = replace_text(text, from, to);
     auto next = std::make_shared<SourceFile>(e.text);
     const std::vector<SourceEdit> edits{e.edit};
