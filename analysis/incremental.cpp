@@ -845,8 +845,11 @@ std::vector<uint32_t> Reuse::guess_skips() {
       const uint32_t start = shift_.to_old(ts_node_start_byte(node)),
                      end = shift_.to_old(ts_node_end_byte(node));
       if (!overlaps(old_.error_spans, start, end)) return;
-      for (size_t i = 0; i < old_.units.size(); ++i)
-        if (old_.units[i].start < end && start < old_.units[i].end) closure.walk(i, false);
+      // Units are disjoint and in order: those ending after `start`, up to the first starting at `end`.
+      const auto first = std::partition_point(old_.units.begin(), old_.units.end(),
+                                              [&](const FunctionUnit& u) { return u.end <= start; });
+      for (auto u = first; u != old_.units.end() && u->start < end; ++u)
+        closure.walk(static_cast<size_t>(u - old_.units.begin()), false);
       const TSNode definition =
           kind_of(node) == NodeKind::DecoratedDefinition ? field(node, "definition") : node;
       if (kind_of(definition) == NodeKind::ClassDefinition)
