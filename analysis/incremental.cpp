@@ -234,7 +234,7 @@ void add_fresh_lookups(const Outline& o, const std::vector<MemberLookup>& fresh,
   }
 }
 
-void attach_lookups(IncrementalState& s, std::vector<UnitLookup>& all) {
+void attach_lookups(IncrementalState& s, std::vector<UnitLookup> all) {
   std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());
   s.lookups.clear();
@@ -456,7 +456,7 @@ IncrementalCheck check_whole(const SourceFile& file, const Settings& settings,
     Outline outline = std::move(*outline_of(file, facts, nullptr, {}));
     std::vector<UnitLookup> all;
     add_fresh_lookups(outline, lookups, all);
-    attach_lookups(outline.state, all);
+    attach_lookups(outline.state, std::move(all));
     *state = std::move(outline.state);
     finish_state(*state, file, facts, settings);
     state->imports_django = facts.imports_django;
@@ -814,7 +814,12 @@ class Reuse {
   const char* compare_outlines(const Outline& now);
   void seed(Closure& closure, const Outline& now);
   const char* file_wide(const Outline& now, const FileFacts& facts);
-  void carry_lookups(std::vector<UnitLookup>& all) const;
+  std::vector<UnitLookup> carried_lookups() const;
+  // The identifier now where a name of the previous text started (empty when the edit removed it).
+  std::string_view name_now(uint32_t old_name_start) const {
+    return shift_.start_maps(old_name_start) ? identifier_at(now_, shift_.to_new(old_name_start))
+                                             : std::string_view{};
+  }
 
   const SourceFile& file_;
   const Settings& settings_;
@@ -871,9 +876,7 @@ std::vector<uint32_t> Reuse::guess_skips() {
                           shift_.start > static_cast<uint32_t>(u.name_start + u.name.size());
     if (!in_place || value_exporting(u) || u.yields) {
       closure.dirty(u.name, u.class_index);
-      // And the name now at its place (a renamed def: seed() dirties both).
-      if (shift_.start_maps(u.name_start))
-        closure.dirty(identifier_at(now_, shift_.to_new(u.name_start)), u.class_index);
+      closure.dirty(name_now(u.name_start), u.class_index);  // renamed: seed() dirties both
     }
     closure.dirty_attributes(u, old_, u.class_index);
   }
@@ -895,8 +898,7 @@ std::vector<uint32_t> Reuse::guess_skips() {
           inside_one_method || old_lines_.within(before_, old_.units[i].start, old_.units[i].end);
     if (inside_one_method && !broken) continue;
     closure.affect(c);
-    if (shift_.start_maps(cls.name_start))  // and the name now at its place
-      closure.dirty(identifier_at(now_, shift_.to_new(cls.name_start)));
+    closure.dirty(name_now(cls.name_start));
   }
   for (const ModuleBinding& b : old_.module_bindings)
     if (binding_touched(b, shift_.start, shift_.old_end)) closure.dirty(b.name);
@@ -1064,7 +1066,8 @@ void Reuse::seed(Closure& closure, const Outline& now) {
 // as they map now; those inside the edited bytes are dropped. Kept for a walked unit too, along with
 // what this check looks up: a lookup made only when another unit asked (what a sync def returns, the
 // value of `self.x`) is made again only when that unit is walked.
-void Reuse::carry_lookups(std::vector<UnitLookup>& all) const {
+std::vector<UnitLookup> Reuse::carried_lookups() const {
+  std::vector<UnitLookup> all;
   for (size_t j = 0; j < old_of_new_.size(); ++j) {
     const int i = old_of_new_[j];
     if (i < 0) continue;
@@ -1078,6 +1081,7 @@ void Reuse::carry_lookups(std::vector<UnitLookup>& all) const {
           {static_cast<uint32_t>(j), {shift_.to_new(l.at), c < 0 ? kGoneClass : static_cast<uint32_t>(c)}});
     }
   }
+  return all;
 }
 
 const char* Reuse::file_wide(const Outline& now, const FileFacts& facts) {
@@ -1130,9 +1134,9 @@ std::optional<IncrementalCheck> Reuse::run(const char*& why) {
   if (!now) return why = "the outline changed", std::nullopt;
   if (const char* problem = compare_outlines(*now)) return why = problem, std::nullopt;
 
-  std::vector<UnitLookup> carried_lookups;
-  carry_lookups(carried_lookups);
-  attach_lookups(now->state, carried_lookups);
+  // Outline and mapping are final from here on (a second collection must find the same units).
+  const std::vector<UnitLookup> old_lookups = carried_lookups();
+  attach_lookups(now->state, old_lookups);
   Closure closure(now->state, now_);
   seed(closure, *now);
   closure.run();
@@ -1160,9 +1164,7 @@ std::optional<IncrementalCheck> Reuse::run(const char*& why) {
       facts.emplace(collect_facts(file_, &must_skip));
       now = outline_of(file_, *facts, &old_, shift_);
       if (!now || now->state.units.size() != count) return why = "the outline changed", std::nullopt;
-      std::vector<UnitLookup> carried;
-      carry_lookups(carried);
-      attach_lookups(now->state, carried);
+      attach_lookups(now->state, old_lookups);
     }
     walked = 0;
     for (size_t j = 0; j < now->state.units.size(); ++j) {
@@ -1192,10 +1194,9 @@ std::optional<IncrementalCheck> Reuse::run(const char*& why) {
       return why = "resolution needed an unchanged body", std::nullopt;
   }
 
-  std::vector<UnitLookup> lookups;
-  carry_lookups(lookups);
+  std::vector<UnitLookup> lookups = old_lookups;
   add_fresh_lookups(*now, fresh_lookups, lookups);
-  attach_lookups(now->state, lookups);
+  attach_lookups(now->state, std::move(lookups));
 
   // Findings inside skipped units carry over, moved like their unit.
   std::vector<Finding> carried;
