@@ -37,14 +37,17 @@ void append_position(std::string& out, uint32_t line, uint32_t character) {
   out += '}';
 }
 
-void append_range(std::string& out, const LineIndex& lines, uint32_t start, uint32_t end,
-                  PositionEncoding encoding) {
-  const LineColumn from = lsp_position(lines, start, encoding), to = lsp_position(lines, end, encoding);
+void append_range(std::string& out, LineColumn from, LineColumn to) {
   out += "{\"start\":";
   append_position(out, from.line, from.column);
   out += ",\"end\":";
   append_position(out, to.line, to.column);
   out += '}';
+}
+
+void append_range(std::string& out, const LineIndex& lines, uint32_t start, uint32_t end,
+                  PositionEncoding encoding) {
+  append_range(out, lsp_position(lines, start, encoding), lsp_position(lines, end, encoding));
 }
 
 void append_diagnostic(std::string& out, const AnalysisResult& analysis, const Finding& finding,
@@ -74,14 +77,13 @@ void append_diagnostic(std::string& out, const AnalysisResult& analysis, const F
         append_range(out, lines, r.start, r.end, client.encoding);
       } else {
         // Another file (its URI): the positions came with the location, in every unit.
-        const bool utf8 = client.encoding == PositionEncoding::Utf8;
+        const auto column = [&](const TextPoint& p) {
+          return client.encoding == PositionEncoding::Utf8 ? p.byte_column : p.utf16_column;
+        };
         append_member(out, "{\"location\":{\"uri\":", r.path);
-        out += ",\"range\":{\"start\":";
-        append_position(out, r.start_point.line,
-                        utf8 ? r.start_point.byte_column : r.start_point.utf16_column);
-        out += ",\"end\":";
-        append_position(out, r.end_point.line, utf8 ? r.end_point.byte_column : r.end_point.utf16_column);
-        out += '}';
+        out += ",\"range\":";
+        append_range(out, {r.start_point.line, column(r.start_point)},
+                     {r.end_point.line, column(r.end_point)});
       }
       append_member(out, "},\"message\":", r.message);
       out += '}';

@@ -30,18 +30,17 @@ void Document::edit(uint32_t start, uint32_t end, std::string_view new_text) {
   if (edit_start > 0 && text_[edit_start - 1] == '\r') --edit_start;
   const TSPoint start_point = tree_sitter_point(*lines_, edit_start);
   const TSPoint old_end_point = tree_sitter_point(*lines_, end);
+  const auto new_end = start + static_cast<uint32_t>(new_text.size());
   text_.replace(start, end - start, new_text);
-  lines_ =
-      std::make_unique<LineIndex>(*lines_, text_, start, end, start + static_cast<uint32_t>(new_text.size()));
+  lines_ = std::make_unique<LineIndex>(*lines_, text_, start, end, new_end);
   parsed_.reset();
-  edits_.push_back({start, end, start + static_cast<uint32_t>(new_text.size())});
+  edits_.push_back({start, end, new_end});
   // A document that is never analysed (disabled, too large) would keep every edit forever.
   if (edits_.size() > 10000) {
     edits_.clear();
     edits_complete_ = false;
   }
   if (pieces_.empty()) return;
-  const auto new_end = start + static_cast<uint32_t>(new_text.size());
   const TSInputEdit ts_edit{edit_start,  end,           new_end,
                             start_point, old_end_point, tree_sitter_point(*lines_, new_end)};
   edit_pieces(pieces_, ts_edit, text_);

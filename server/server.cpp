@@ -108,8 +108,7 @@ int Server::run(int input_fd) {
 // --- messages ------------------------------------------------------------------------------------
 
 void Server::reply(const json& id, json result) {
-  if (open_requests_.erase(id.dump()) == 0) return;  // answered already (cancelled)
-  out_.write({{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}});
+  reply_text(id, json_text(result));
 }
 
 void Server::reply_error(const json& id, int code, const std::string& message) {
@@ -118,7 +117,7 @@ void Server::reply_error(const json& id, int code, const std::string& message) {
 }
 
 void Server::notify(const std::string& method, json params) {
-  out_.write({{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}});
+  notify_text(method, json_text(params));
 }
 
 void Server::reply_text(const json& id, std::string_view result) {
@@ -581,10 +580,11 @@ void Server::publish(const OpenDocument& doc) {
 std::string Server::pull_report(const OpenDocument& doc, const json& previous_result_id) const {
   const std::string result_id =
       std::to_string(doc.analysis->generation) + "." + std::to_string(doc.analysis->project_revision);
-  std::string report = previous_result_id == result_id ? "{\"kind\":\"unchanged\"" : "{\"kind\":\"full\"";
+  const bool unchanged = previous_result_id == result_id;
+  std::string report = unchanged ? "{\"kind\":\"unchanged\"" : "{\"kind\":\"full\"";
   report += ",\"resultId\":";
   append_json_string(report, result_id);
-  if (previous_result_id != result_id) {
+  if (!unchanged) {
     report += ",\"items\":";
     report += diagnostics_json(*doc.analysis, client_, settings_for(doc));
   }

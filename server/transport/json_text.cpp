@@ -50,6 +50,10 @@ void append_escaped(std::string& out, std::string_view text) {
 
 }  // namespace
 
+std::string json_text(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';
   if (is_valid_utf8(text))

@@ -6,11 +6,12 @@
 #include <cerrno>
 #include <cstring>
 
+#include "server/transport/json_text.h"
+
 namespace loopsafe::server {
 
 void MessageWriter::write(const nlohmann::json& message) {
-  // Strings from disk may hold invalid UTF-8: replace rather than throw.
-  write_text(message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  write_text(json_text(message));
 }
 
 void MessageWriter::write_text(std::string_view body) {
