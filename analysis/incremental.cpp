@@ -884,13 +884,14 @@ std::vector<uint32_t> Reuse::guess_skips() {
     const ClassOutline& cls = old_.classes[c];
     // A syntax error now in its header or across its methods: error recovery regroups it, and
     // seed() finds it gone or changed.
-    const bool broken =
-        std::any_of(errors.begin(), errors.end(), [&](const std::pair<uint32_t, uint32_t>& span) {
-          if (span.second <= cls.start || span.first >= cls.end) return false;
-          for (uint32_t i = cls.units_begin; i < cls.units_end; ++i)
-            if (old_.units[i].start <= span.first && span.second <= old_.units[i].end) return false;
-          return true;
-        });
+    bool broken = false;
+    for (auto span = std::partition_point(errors.begin(), errors.end(),
+                                          [&](const auto& e) { return e.second <= cls.start; });
+         !broken && span != errors.end() && span->first < cls.end; ++span) {
+      broken = true;
+      for (uint32_t i = cls.units_begin; i < cls.units_end; ++i)
+        if (old_.units[i].start <= span->first && span->second <= old_.units[i].end) broken = false;
+    }
     if (!class_touched_[c] && !broken) continue;
     bool inside_one_method = false;
     for (uint32_t i = cls.units_begin; i < cls.units_end; ++i)
