@@ -38,6 +38,12 @@ class FactCollector {
       : file_(file), skip_functions_(skip_functions) {}
 
   FileFacts run() {
+    // An incremental check knows how many defs there are at least: growing these vectors step by step
+    // moved every FunctionInfo and Scope several times.
+    if (skip_functions_) {
+      facts_.functions.reserve(skip_functions_->size() + 16);
+      facts_.scopes.reserve(skip_functions_->size() + skip_functions_->size() / 4 + 16);
+    }
     facts_.scopes.push_back(Scope{ScopeKind::Module, -1, -1, {}});
     facts_.header_end = static_cast<uint32_t>(file_.text().size());
     file_.for_each_top_level([&](TSNode child) {
@@ -138,14 +144,13 @@ class FactCollector {
       stack_.push_back(StackEntry{node, kind, state});
       return;
     }
-    const char* field_name =
-        parent && parent->own_scope >= 0 && cursor ? ts_tree_cursor_current_field_name(cursor) : nullptr;
-    const std::string_view role = field_name ? field_name : "";
+    const TSFieldId role =
+        parent && parent->own_scope >= 0 && cursor ? ts_tree_cursor_current_field_id(cursor) : 0;
 
     // Parameters and bodies run in the scope their def/class/lambda created.
-    if (parent && parent->own_scope >= 0 && (role == "parameters" || role == "body")) {
+    if (role != 0 && (role == field_id(Field::Parameters) || role == field_id(Field::Body))) {
       state.scope = parent->own_scope;
-      if (role == "body") {
+      if (role == field_id(Field::Body)) {
         switch (parent->kind) {
           case NodeKind::FunctionDefinition:
             state.frame =
@@ -200,21 +205,21 @@ class FactCollector {
         break;
       case NodeKind::NamedExpression: {
         Binding b = binding_at(BindingKind::Value, ts_node_start_byte(node));
-        b.value = field(node, "value");
+        b.value = field(node, Field::Value);
         b.scope = state.scope;
-        bind(state.scope, view(field(node, "name")), std::move(b));
+        bind(state.scope, view(field(node, Field::Name)), std::move(b));
         break;
       }
       case NodeKind::ForStatement:
       case NodeKind::ForInClause:
         if (is_async(node)) mark_awaits(state);
-        bind_target(field(node, "left"), BindingKind::ForTarget, field(node, "right"), state.scope);
+        bind_target(field(node, Field::Left), BindingKind::ForTarget, field(node, Field::Right), state.scope);
         break;
       case NodeKind::WithStatement:
         if (is_async(node)) mark_awaits(state);
         break;
       case NodeKind::AsPattern: {
-        TSNode alias = field(node, "alias");
+        TSNode alias = field(node, Field::Alias);
         TSNode target = ts_node_is_null(alias) ? alias : ts_node_named_child(alias, 0);
         if (ts_node_is_null(target)) break;
         if (parent && parent->kind == NodeKind::WithItem)
@@ -279,7 +284,7 @@ class FactCollector {
     FunctionInfo fn;
     fn.node = node;
     fn.outer_node = node;
-    fn.name_node = field(node, "name");
+    fn.name_node = field(node, Field::Name);
     fn.name = text(fn.name_node);
     fn.is_async = is_async(node);
     fn.defining_scope = entry.state.scope;
@@ -324,15 +329,15 @@ class FactCollector {
     const int index = static_cast<int>(facts_.classes.size());
     ClassInfo cls;
     cls.node = node;
-    cls.name = text(field(node, "name"));
+    cls.name = text(field(node, Field::Name));
     cls.defining_scope = entry.state.scope;
-    TSNode bases = field(node, "superclasses");
+    TSNode bases = field(node, Field::Superclasses);
     if (!ts_node_is_null(bases))
       for_each_named_child(bases, [&](TSNode base, const char*) {
         if (kind_of(base) != NodeKind::KeywordArgument) cls.bases.push_back(base);
       });
     cls.scope = new_scope(ScopeKind::Class, entry.state.scope, index);
-    bind_definition(BindingKind::Class, node, index, entry.state.scope, view(field(node, "name")));
+    bind_definition(BindingKind::Class, node, index, entry.state.scope, view(field(node, Field::Name)));
     facts_.classes.push_back(std::move(cls));
     entry.own_scope = facts_.classes[index].scope;
     entry.own_class = index;
@@ -354,15 +359,15 @@ class FactCollector {
       ++parameter_count_;
       return;
     }
-    TSNode name = kind == NodeKind::TypedParameter ? ts_node_named_child(node, 0) : field(node, "name");
+    TSNode name = kind == NodeKind::TypedParameter ? ts_node_named_child(node, 0) : field(node, Field::Name);
     if (ts_node_is_null(name) || kind_of(name) != NodeKind::Identifier) {
       if (!ts_node_is_null(name)) bind_unknown_targets(name, scope);
       ++parameter_count_;
       return;
     }
-    bind_parameter(name, field(node, "type"), scope);
+    bind_parameter(name, field(node, Field::Type), scope);
     // `def f(root=Path("/srv"))`: without an annotation, the default tells the type.
-    facts_.scopes[scope].bindings[view(name)].back().value = field(node, "value");
+    facts_.scopes[scope].bindings[view(name)].back().value = field(node, Field::Value);
   }
 
   void record_import(TSNode node, NodeKind kind, int scope) {
@@ -375,15 +380,15 @@ class FactCollector {
   void record_import_names(TSNode node, NodeKind kind, int scope) {
     std::string module;
     if (kind == NodeKind::ImportFromStatement) {
-      module = text(field(node, "module_name"));
+      module = text(field(node, Field::ModuleName));
       note_framework(module);
     }
     for_each_named_child(node, [&](TSNode child, const char* field_name) {
       if (!field_name || std::string_view(field_name) != "name") return;
       std::string_view name, alias;
       if (kind_of(child) == NodeKind::AliasedImport) {
-        name = view(field(child, "name"));
-        alias = view(field(child, "alias"));
+        name = view(field(child, Field::Name));
+        alias = view(field(child, Field::Alias));
       } else {
         name = view(child);
       }
@@ -422,11 +427,12 @@ class FactCollector {
   }
 
   void record_assignment(TSNode node, const WalkState& state) {
-    TSNode left = field(node, "left");
-    TSNode right = field(node, "right");
-    TSNode annotation = field(node, "type");
+    TSNode left = field(node, Field::Left);
+    TSNode right = field(node, Field::Right);
+    TSNode annotation = field(node, Field::Type);
     // `a = b = value`: every target gets the innermost value.
-    while (!ts_node_is_null(right) && kind_of(right) == NodeKind::Assignment) right = field(right, "right");
+    while (!ts_node_is_null(right) && kind_of(right) == NodeKind::Assignment)
+      right = field(right, Field::Right);
     switch (kind_of(left)) {
       case NodeKind::Identifier: {
         Binding b = binding_at(BindingKind::Value, ts_node_start_byte(left));
@@ -438,12 +444,12 @@ class FactCollector {
       }
       case NodeKind::Attribute: {
         int class_index = -1;
-        if (is_self_of_method(field(left, "object"), state, &class_index)) {
+        if (is_self_of_method(field(left, Field::Object), state, &class_index)) {
           Binding b = binding_at(BindingKind::Value, ts_node_start_byte(left));
           b.value = right;
           b.annotation = annotation;
           b.scope = state.scope;
-          facts_.classes[class_index].instance_attributes[view(field(left, "attribute"))].push_back(
+          facts_.classes[class_index].instance_attributes[view(field(left, Field::Attribute))].push_back(
               std::move(b));
         }
         break;
@@ -492,9 +498,9 @@ class FactCollector {
       call.statement = it->kind == NodeKind::ExpressionStatement && ts_node_named_child_count(it->node) == 1;
       if (it->kind == NodeKind::Assignment && std::next(it) != stack_.rend() &&
           std::next(it)->kind == NodeKind::ExpressionStatement) {
-        TSNode left = field(it->node, "left");
+        TSNode left = field(it->node, Field::Left);
         if (kind_of(left) == NodeKind::Identifier &&
-            ts_node_start_byte(field(it->node, "right")) <= ts_node_start_byte(node))
+            ts_node_start_byte(field(it->node, Field::Right)) <= ts_node_start_byte(node))
           call.assigned_to = left;
       }
       break;

@@ -175,7 +175,7 @@ void for_each_occurrence(std::string_view text, std::string_view word, size_t fr
 
 bool plain_self(std::string_view text, const FunctionInfo& fn, const FunctionUnit& u) {
   if (fn.class_index < 0) return false;
-  const TSNode parameters = field(fn.node, "parameters");
+  const TSNode parameters = field(fn.node, Field::Parameters);
   if (ts_node_is_null(parameters) || ts_node_named_child_count(parameters) == 0) return false;
   const TSNode first = ts_node_named_child(parameters, 0);
   if (kind_of(first) != NodeKind::Identifier || node_text(first, text) != "self") return false;
@@ -261,7 +261,7 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
     ClassOutline c;
     c.start = ts_node_start_byte(cls.node);
     c.end = ts_node_end_byte(cls.node);
-    const TSNode name = field(cls.node, "name");
+    const TSNode name = field(cls.node, Field::Name);
     c.name_start = ts_node_is_null(name) ? c.start : ts_node_start_byte(name);
     c.name = cls.name;
     c.has_bases = !cls.bases.empty();
@@ -308,14 +308,14 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
         s.locals.push_back(shift.to_new(old->locals[k]));
       u.declares_global = it->declares_global;
     } else {
-      const TSNode body = field(fn.node, "body");
+      const TSNode body = field(fn.node, Field::Body);
       u.body_start = ts_node_is_null(body) ? u.end : ts_node_start_byte(body);
-      const TSNode parameters = field(fn.node, "parameters");
+      const TSNode parameters = field(fn.node, Field::Parameters);
       if (!ts_node_is_null(parameters)) {
         u.parameters_start = ts_node_start_byte(parameters);
         u.parameters_end = ts_node_end_byte(parameters);
       }
-      u.annotated = !ts_node_is_null(field(fn.node, "return_type"));
+      u.annotated = !ts_node_is_null(field(fn.node, Field::ReturnType));
       u.returns = !fn.returned.empty();
       u.yields = fn.yields;
       for (const FileFacts::LocalImport& i : facts.local_framework_imports)
@@ -407,9 +407,9 @@ std::vector<std::pair<uint32_t, uint32_t>> error_spans(const SourceFile& file) {
   file.for_each_top_level([&](TSNode node) {
     if (!ts_node_has_error(node)) return;
     TSNode definition = node;
-    if (kind_of(node) == NodeKind::DecoratedDefinition) definition = field(node, "definition");
+    if (kind_of(node) == NodeKind::DecoratedDefinition) definition = field(node, Field::Definition);
     const TSNode body =
-        kind_of(definition) == NodeKind::ClassDefinition ? field(definition, "body") : TSNode{};
+        kind_of(definition) == NodeKind::ClassDefinition ? field(definition, Field::Body) : TSNode{};
     const size_t before = spans.size();
     if (!ts_node_is_null(body))
       for_each_named_child(body, [&](TSNode member, const char*) {
@@ -856,9 +856,9 @@ std::vector<uint32_t> Reuse::guess_skips() {
       for (auto u = first; u != old_.units.end() && u->start < end; ++u)
         closure.walk(static_cast<size_t>(u - old_.units.begin()), false);
       const TSNode definition =
-          kind_of(node) == NodeKind::DecoratedDefinition ? field(node, "definition") : node;
+          kind_of(node) == NodeKind::DecoratedDefinition ? field(node, Field::Definition) : node;
       if (kind_of(definition) == NodeKind::ClassDefinition)
-        closure.dirty(file_.text_of(field(definition, "name")));
+        closure.dirty(file_.text_of(field(definition, Field::Name)));
     });
   for (size_t i = 0; i < old_.units.size(); ++i) {
     const FunctionUnit& u = old_.units[i];

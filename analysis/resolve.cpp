@@ -88,8 +88,8 @@ Value Resolver::resolve_at(TSNode node, int scope, int depth) const {
       return value_of(*binding, scope, depth + 1);
     }
     case NodeKind::Attribute: {
-      const Value object = resolve_at(field(node, "object"), scope, depth + 1);
-      const TSNode attribute = field(node, "attribute");
+      const Value object = resolve_at(field(node, Field::Object), scope, depth + 1);
+      const TSNode attribute = field(node, Field::Attribute);
       const uint32_t outer = attribute_at_;
       attribute_at_ = ts_node_start_byte(attribute);
       Value member = attribute_of(object, std::string(file_.text_of(attribute)), depth + 1);
@@ -102,7 +102,7 @@ Value Resolver::resolve_at(TSNode node, int scope, int depth) const {
       static const std::unordered_set<std::string_view> passthrough = {"sorted", "list", "reversed", "tuple",
                                                                        "set",    "iter", "frozenset"};
       if (callee.is(Value::Kind::Name) && passthrough.contains(callee.name)) {
-        TSNode arguments = field(node, "arguments");
+        TSNode arguments = field(node, Field::Arguments);
         if (ts_node_named_child_count(arguments) == 0) return Value::unknown();
         const Value iterable = resolve_at(ts_node_named_child(arguments, 0), scope, depth + 1);
         return element_type(iterable.name).empty() ? Value::unknown() : iterable;
@@ -112,7 +112,7 @@ Value Resolver::resolve_at(TSNode node, int scope, int depth) const {
     case NodeKind::ParenthesizedExpression:
       return resolve_at(ts_node_named_child(node, 0), scope, depth + 1);
     case NodeKind::Subscript: {
-      const Value object = resolve_at(field(node, "value"), scope, depth + 1);
+      const Value object = resolve_at(field(node, Field::Value), scope, depth + 1);
       if (object.is(Value::Kind::Instance))
         if (const std::string* t = type_from_attribute(object.name, "[]"))
           return make(Value::Kind::Instance, *t);
@@ -129,9 +129,9 @@ Value Resolver::resolve_at(TSNode node, int scope, int depth) const {
     }
     case NodeKind::BinaryOperator: {
       // `path / "name"` is a path.
-      const std::string_view op = file_.text_of(field(node, "operator"));
+      const std::string_view op = file_.text_of(field(node, Field::Operator));
       if (op != "/") return Value::unknown();
-      for (const char* side : {"left", "right"}) {
+      for (const Field side : {Field::Left, Field::Right}) {
         const Value v = resolve_at(field(node, side), scope, depth + 1);
         if (v.is(Value::Kind::Instance) && v.name == "pathlib.Path") return v;
       }
@@ -155,11 +155,11 @@ Value Resolver::resolve_at(TSNode node, int scope, int depth) const {
 }
 
 Value Resolver::callee_at(TSNode call, int scope, int depth) const {
-  TSNode function = unparenthesize(field(call, "function"));
+  TSNode function = unparenthesize(field(call, Field::Function));
   if (ts_node_is_null(function)) return Value::unknown();
   if (kind_of(function) == NodeKind::Attribute) {
-    const Value object = resolve_at(field(function, "object"), scope, depth + 1);
-    const std::string method(file_.text_of(field(function, "attribute")));
+    const Value object = resolve_at(field(function, Field::Object), scope, depth + 1);
+    const std::string method(file_.text_of(field(function, Field::Attribute)));
     if (object.is(Value::Kind::Instance)) return make(Value::Kind::Method, object.name + "." + method);
   }
   return resolve_at(function, scope, depth + 1);
@@ -191,7 +191,7 @@ Value Resolver::call_result(const Value& callee, int depth) const {
         return Value::unknown();
       }
       if (fn.yields) return Value::unknown();
-      TSNode annotation = field(fn.node, "return_type");
+      TSNode annotation = field(fn.node, Field::ReturnType);
       if (!ts_node_is_null(annotation)) return annotation_type(annotation, fn.defining_scope, depth + 1);
       // No annotation: what a helper like `def data_dir(): return BASE / "data"` returns.
       for (TSNode returned : fn.returned) {
@@ -378,7 +378,7 @@ Value Resolver::annotation_type(TSNode annotation, int scope, int depth) const {
                                            : Value::unknown();
     }
     case NodeKind::BinaryOperator: {  // `Session | None`
-      for (const char* side : {"left", "right"}) {
+      for (const Field side : {Field::Left, Field::Right}) {
         const Value v = annotation_type(field(annotation, side), scope, depth + 1);
         if (!v.is(Value::Kind::Unknown)) return v;
       }

@@ -1,5 +1,6 @@
 #include "analysis/syntax.h"
 
+#include <array>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -113,8 +114,23 @@ std::string_view node_text(TSNode node, std::string_view source) {
   return source.substr(start, std::min<size_t>(end, source.size()) - start);
 }
 
-TSNode field(TSNode node, std::string_view name) {
-  return ts_node_child_by_field_name(node, name.data(), static_cast<uint32_t>(name.size()));
+TSFieldId field_id(Field f) {
+  static const std::array<TSFieldId, static_cast<size_t>(Field::Count)> ids = [] {
+    constexpr std::array<std::string_view, static_cast<size_t>(Field::Count)> names{
+        "alias",       "arguments",   "attribute",    "body",   "definition", "function", "left",
+        "mode",        "module_name", "name",         "object", "objects",    "operator", "parameters",
+        "return_type", "right",       "superclasses", "type",   "value"};
+    std::array<TSFieldId, static_cast<size_t>(Field::Count)> table{};
+    for (size_t i = 0; i < names.size(); ++i)
+      table[i] = ts_language_field_id_for_name(tree_sitter_python(), names[i].data(),
+                                               static_cast<uint32_t>(names[i].size()));
+    return table;
+  }();
+  return ids[static_cast<size_t>(f)];
+}
+
+TSNode field(TSNode node, Field f) {
+  return ts_node_child_by_field_id(node, field_id(f));
 }
 
 bool is_async(TSNode node) {

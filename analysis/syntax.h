@@ -80,8 +80,34 @@ enum class NodeKind : uint8_t {
 
 NodeKind kind_of(TSNode node);
 
+// The grammar's fields loopsafe reads. Looked up once: by name, tree-sitter compares strings with every
+// field's name on each call, and the walk asks for fields of every def.
+enum class Field : uint8_t {
+  Alias,
+  Arguments,
+  Attribute,
+  Body,
+  Definition,
+  Function,
+  Left,
+  Mode,
+  ModuleName,
+  Name,
+  Object,
+  Objects,
+  Operator,
+  Parameters,
+  ReturnType,
+  Right,
+  Superclasses,
+  Type,
+  Value,
+  Count
+};
+
 std::string_view node_text(TSNode node, std::string_view source);
-TSNode field(TSNode node, std::string_view name);
+TSFieldId field_id(Field f);
+TSNode field(TSNode node, Field f);
 bool is_async(TSNode def_or_statement);  // a leading anonymous `async` child
 // The expression inside any number of parentheses.
 TSNode unparenthesize(TSNode node);

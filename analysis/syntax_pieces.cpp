@@ -102,6 +102,8 @@ class PieceParser {
   // empty when there is no such split, or when a part does not parse cleanly on its own (then the
   // reasoning in the header does not hold for this code, and the piece stays whole).
   SyntaxPieces split(const SyntaxPiece& piece, uint32_t piece_bytes, bool& stopped) const {
+    // A part holding the error would refuse the split after the parts before it were parsed for nothing.
+    if (ts_node_has_error(ts_tree_root_node(piece.tree.get()))) return {};
     std::vector<uint32_t> starts{piece.start};
     for (const TSNode node : top_level(piece)) {
       const uint32_t at = ts_node_start_byte(node);

@@ -47,7 +47,7 @@ Fix make_fix(std::string title, Applicability applicability, TextEdit main,
 
 // The text between the parentheses of a call's argument list ("" for `f()`).
 std::string arguments_text(const FixContext& ctx, TSNode call) {
-  TSNode arguments = field(call, "arguments");
+  TSNode arguments = field(call, Field::Arguments);
   if (ts_node_is_null(arguments)) return {};
   if (kind_of(arguments) == NodeKind::GeneratorExpression) return std::string(ctx.file.text_of(arguments));
   const uint32_t start = ts_node_start_byte(arguments) + 1;
@@ -76,7 +76,7 @@ std::optional<Fix> sleep_fix(const FixContext& ctx, const CallSite& call) {
 
 std::optional<Fix> to_thread_fix(const FixContext& ctx, const CallSite& call) {
   if (!can_await_here(call)) return std::nullopt;
-  const std::string function(ctx.file.text_of(field(call.node, "function")));
+  const std::string function(ctx.file.text_of(field(call.node, Field::Function)));
   const std::string arguments = arguments_text(ctx, call.node);
   const ImportPlan asyncio = plan_import(ctx, "asyncio");
   const bool has_to_thread = !ctx.settings.min_python || *ctx.settings.min_python >= PythonVersion{3, 9};

@@ -189,18 +189,18 @@ class Summarizer {
   // What a call's callee may be in the project; empty when it cannot be project code.
   Reference callee_reference(const loopsafe::CallSite& call, const Value& callee) const {
     if (!callee.is(Value::Kind::Unknown)) return reference_to(callee);
-    TSNode function = field(call.node, "function");
+    TSNode function = field(call.node, Field::Function);
     if (kind_of(function) != NodeKind::Attribute) return {};
-    const std::string attribute(file_.text_of(field(function, "attribute")));
+    const std::string attribute(file_.text_of(field(function, Field::Attribute)));
     // `self.helper()`, `cls.helper()`, `Repo.helper()` where `helper` comes from a base class in
     // another module: the local resolver does not know it, the project does.
-    const Value object = resolver_.resolve(field(function, "object"), call.scope);
+    const Value object = resolver_.resolve(field(function, Field::Object), call.scope);
     if (object.is(Value::Kind::LocalInstance) || object.is(Value::Kind::LocalClass))
       return "@" + class_name(object.index) + "." + attribute;
     // `repo.load()` on an instance of a class of another module: that class's method (or nothing, when
     // the class is not the project's).
     if (object.is(Value::Kind::Unknown)) {
-      const Reference type = instance_class(field(function, "object"), call.scope);
+      const Reference type = instance_class(field(function, Field::Object), call.scope);
       if (!type.empty()) return type + "." + attribute;
     }
     return {};
@@ -208,7 +208,7 @@ class Summarizer {
 
   void visit(const loopsafe::CallSite& call, ModuleSummary& s) {
     const Value callee = resolver_.callee(call.node, call.scope);
-    TSNode function = field(call.node, "function");
+    TSNode function = field(call.node, Field::Function);
     const bool in_sync_body = call.function >= 0 && call.frame == Frame::SyncFunction;
     if (const auto blocking = match_blocking_call(ctx_, call, callee)) {
       if (in_sync_body && !s.functions[call.function].blocking)

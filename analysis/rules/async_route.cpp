@@ -14,11 +14,11 @@ bool is_route_decorator(const RuleContext& ctx, const FunctionInfo& fn, TSNode d
   static const std::unordered_set<std::string_view> verbs = {
       "get", "post", "put", "patch", "delete", "head", "options", "trace", "route", "api_route"};
   if (kind_of(decorator) != NodeKind::Call) return false;
-  TSNode function = field(decorator, "function");
+  TSNode function = field(decorator, Field::Function);
   if (kind_of(function) != NodeKind::Attribute ||
-      !verbs.contains(ctx.file.text_of(field(function, "attribute"))))
+      !verbs.contains(ctx.file.text_of(field(function, Field::Attribute))))
     return false;
-  const Value app = ctx.resolver.resolve(field(function, "object"), fn.defining_scope);
+  const Value app = ctx.resolver.resolve(field(function, Field::Object), fn.defining_scope);
   if (app.is(Value::Kind::Instance)) return app.name == "web.App";
   // An app or router imported from another module of a FastAPI/Starlette project.
   return ctx.facts.imports_web_framework && !app.is(Value::Kind::LocalInstance) &&

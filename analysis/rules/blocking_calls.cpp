@@ -14,12 +14,12 @@ namespace {
 
 // os.spawn*(mode, ...): P_WAIT (or no mode) runs the process to completion; any other mode starts it.
 bool spawn_waits(const RuleContext& ctx, const CallSite& call) {
-  TSNode arguments = field(call.node, "arguments");
+  TSNode arguments = field(call.node, Field::Arguments);
   TSNode mode{};
   bool first_positional = true;
   for_each_named_child(arguments, [&](TSNode arg, const char*) {
     if (kind_of(arg) == NodeKind::KeywordArgument) {
-      if (ctx.file.text_of(field(arg, "name")) == "mode") mode = field(arg, "value");
+      if (ctx.file.text_of(field(arg, Field::Name)) == "mode") mode = field(arg, Field::Value);
     } else if (kind_of(arg) != NodeKind::Comment && first_positional) {
       first_positional = false;
       if (ts_node_is_null(mode)) mode = arg;
@@ -53,7 +53,7 @@ struct Match {
 // have none) the callee as written.
 std::optional<Match> match_user_pattern(const RuleContext& ctx, const CallSite& call, const Value& callee) {
   if (call.awaited || ctx.settings.extend_blocking_calls.empty()) return std::nullopt;
-  const std::string_view written = ctx.file.text_of(field(call.node, "function"));
+  const std::string_view written = ctx.file.text_of(field(call.node, Field::Function));
   const bool named = callee.is(Value::Kind::Name) || callee.is(Value::Kind::Method);
   for (const auto& [pattern, alternative] : ctx.settings.extend_blocking_calls)
     if ((named && glob_match(pattern, callee.name)) || glob_match(pattern, written))
@@ -76,9 +76,9 @@ std::optional<Match> match_call(const RuleContext& ctx, const CallSite& call, co
 // `conn.execute(...).fetchall()`: both calls block, but one finding per chain is enough; the inner
 // call (reported at the same position) carries it.
 bool chained_on_same_finding(const RuleContext& ctx, const CallSite& call, const Match& match) {
-  TSNode function = field(call.node, "function");
+  TSNode function = field(call.node, Field::Function);
   if (kind_of(function) != NodeKind::Attribute) return false;
-  TSNode object = unparenthesize(field(function, "object"));
+  TSNode object = unparenthesize(field(function, Field::Object));
   if (kind_of(object) != NodeKind::Call) return false;
   CallSite inner = call;
   inner.node = object;
@@ -99,13 +99,13 @@ std::optional<BlockingMatch> match_blocking_call(const RuleContext& ctx, const C
 }
 
 std::string describe_call(const RuleContext& ctx, const CallSite& call, std::string_view qualified) {
-  TSNode function = field(call.node, "function");
+  TSNode function = field(call.node, Field::Function);
   const std::string_view written = ctx.file.text_of(function);
   std::string text = ctx.quoted_call(function);
   // A long or multi-line receiver reads badly: name the method alone.
   if (kind_of(function) == NodeKind::Attribute &&
       (written.size() > 40 || written.find_first_of("\r\n") != std::string_view::npos))
-    text = "`." + std::string(ctx.file.text_of(field(function, "attribute"))) + "()`";
+    text = "`." + std::string(ctx.file.text_of(field(function, Field::Attribute))) + "()`";
   if (written != qualified && !qualified.empty()) text += " (`" + std::string(qualified) + "`)";
   return text;
 }
@@ -134,11 +134,11 @@ void check_blocking_calls(RuleContext& ctx) {
     if (fix == FixKind::Sleep) fixes.push_back(sleep_fix(ctx.fix_context, call));
     if (fix == FixKind::ToThread) fixes.push_back(to_thread_fix(ctx.fix_context, call));
     if (match->entry && !match->entry->also_code.empty())
-      ctx.report(std::string(match->entry->also_code), field(call.node, "function"),
+      ctx.report(std::string(match->entry->also_code), field(call.node, Field::Function),
                  describe_call(ctx, call, callee.name) + " opens a file and blocks the event loop in " +
                      describe_function(ctx, call) + "; use " + match->alternative,
                  fixes, call.function);
-    ctx.report(match->code, field(call.node, "function"), std::move(message), std::move(fixes),
+    ctx.report(match->code, field(call.node, Field::Function), std::move(message), std::move(fixes),
                call.function);
   }
 }

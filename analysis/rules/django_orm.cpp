@@ -33,8 +33,8 @@ bool is_queryset(const RuleContext& ctx, TSNode node) {
   node = unparenthesize(node);
   while (!ts_node_is_null(node)) {
     if (kind_of(node) == NodeKind::Attribute) {
-      TSNode object = field(node, "object");
-      if (ctx.file.text_of(field(node, "attribute")) == "objects") {
+      TSNode object = field(node, Field::Object);
+      if (ctx.file.text_of(field(node, Field::Attribute)) == "objects") {
         const std::string_view model = ctx.file.text_of(object);
         const auto dot = model.rfind('.');
         const char first = model[dot == std::string_view::npos ? 0 : dot + 1];
@@ -43,11 +43,11 @@ bool is_queryset(const RuleContext& ctx, TSNode node) {
       return false;
     }
     if (kind_of(node) != NodeKind::Call) return false;
-    TSNode function = field(node, "function");
+    TSNode function = field(node, Field::Function);
     if (kind_of(function) != NodeKind::Attribute ||
-        !lazy_methods().contains(ctx.file.text_of(field(function, "attribute"))))
+        !lazy_methods().contains(ctx.file.text_of(field(function, Field::Attribute))))
       return false;
-    node = field(function, "object");
+    node = field(function, Field::Object);
   }
   return false;
 }
@@ -63,13 +63,13 @@ bool is_model_instance(const RuleContext& ctx, TSNode receiver, int scope) {
   }
   if (kind_of(value) == NodeKind::Await) value = unparenthesize(ts_node_named_child(value, 0));
   if (kind_of(value) != NodeKind::Call) return false;
-  TSNode function = field(value, "function");
+  TSNode function = field(value, Field::Function);
   if (kind_of(function) == NodeKind::Attribute) {
-    const std::string_view method = ctx.file.text_of(field(function, "attribute"));
+    const std::string_view method = ctx.file.text_of(field(function, Field::Attribute));
     const bool returns_instance = method == "get" || method == "create" || method == "first" ||
                                   method == "last" || method == "aget" || method == "acreate" ||
                                   method == "afirst" || method == "alast";
-    if (returns_instance && is_queryset(ctx, field(function, "object"))) return true;
+    if (returns_instance && is_queryset(ctx, field(function, Field::Object))) return true;
   }
   const Value callee = ctx.resolver.resolve(function, scope);
   if (!callee.is(Value::Kind::LocalClass)) return false;
@@ -86,19 +86,19 @@ void check_django_orm(RuleContext& ctx) {
   if (!ctx.facts.imports_django) return;
   for (const CallSite& call : ctx.facts.calls) {
     if (call.frame != Frame::AsyncFunction || call.awaited) continue;
-    TSNode function = field(call.node, "function");
+    TSNode function = field(call.node, Field::Function);
     std::string method;
     bool blocking = false;
     if (kind_of(function) == NodeKind::Attribute) {
-      method = std::string(ctx.file.text_of(field(function, "attribute")));
-      TSNode object = field(function, "object");
+      method = std::string(ctx.file.text_of(field(function, Field::Attribute)));
+      TSNode object = field(function, Field::Object);
       blocking = (evaluating_methods().contains(method) && is_queryset(ctx, object)) ||
                  ((method == "save" || method == "delete" || method == "refresh_from_db") &&
                   is_model_instance(ctx, object, call.scope));
     } else if (kind_of(function) == NodeKind::Identifier) {
       // list(qs), len(qs), bool(qs): evaluating a queryset runs the query.
       const std::string_view name = ctx.file.text_of(function);
-      TSNode arguments = field(call.node, "arguments");
+      TSNode arguments = field(call.node, Field::Arguments);
       if ((name == "list" || name == "len" || name == "bool" || name == "tuple") &&
           ts_node_named_child_count(arguments) == 1 && !ctx.resolver.lookup(name, call.scope, 0)) {
         blocking = is_queryset(ctx, ts_node_named_child(arguments, 0));

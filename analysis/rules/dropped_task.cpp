@@ -17,7 +17,7 @@ void check_dropped_tasks(RuleContext& ctx) {
          (callee.name == "asyncio.create_task" || callee.name == "asyncio.ensure_future")) ||
         (callee.is(Value::Kind::Method) && callee.name == "asyncio.AbstractEventLoop.create_task");
     if (!spawns) continue;
-    TSNode function = field(call.node, "function");
+    TSNode function = field(call.node, Field::Function);
     ctx.report(
         "LS303", function,
         "The task from " + ctx.quoted_call(function) +

@@ -86,7 +86,7 @@ void check_unawaited_coroutines(RuleContext& ctx) {
       coroutine = asyncio_coroutine_functions().contains(callee.name);
     }
     if (!coroutine || (!call.statement && !dropped_by_assignment(ctx, call))) continue;
-    TSNode function = field(call.node, "function");
+    TSNode function = field(call.node, Field::Function);
     const std::string name = ctx.quoted_call(function);
     ctx.report("LS302", function,
                name + " is a coroutine function: calling it without `await` never runs it; use `await " +
