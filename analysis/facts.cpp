@@ -45,18 +45,30 @@ class FactCollector {
       facts_.scopes.reserve(skip_functions_->size() + skip_functions_->size() / 4 + 16);
     }
     facts_.scopes.push_back(Scope{ScopeKind::Module, -1, -1, {}});
-    facts_.header_end = static_cast<uint32_t>(file_.text().size());
-    file_.for_each_top_level([&](TSNode child) {
-      if (kind_of(child) != NodeKind::Comment && facts_.header_end == file_.text().size())
-        facts_.header_end = ts_node_start_byte(child);
-    });
     // One module, whatever the number of trees it is parsed into: the first tree's root opens the
     // module scope, and every tree's statements are walked in it.
     const SyntaxPieces& pieces = file_.pieces();
+    facts_.header_end = header_end(pieces);
     if (pieces.empty()) return std::move(facts_);
     enter(ts_tree_root_node(pieces.front().tree.get()), nullptr);
     for (const SyntaxPiece& piece : pieces) walk_below(ts_tree_root_node(piece.tree.get()));
     return std::move(facts_);
+  }
+
+  // Where the first statement starts (the text's size when there is none).
+  uint32_t header_end(const SyntaxPieces& pieces) const {
+    for (const SyntaxPiece& piece : pieces) {
+      TSTreeCursor cursor = ts_tree_cursor_new(ts_tree_root_node(piece.tree.get()));
+      bool more = ts_tree_cursor_goto_first_child(&cursor);
+      for (; more; more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+        const TSNode node = ts_tree_cursor_current_node(&cursor);
+        if (ts_node_is_named(node) && kind_of(node) != NodeKind::Comment) break;
+      }
+      const TSNode first = ts_tree_cursor_current_node(&cursor);
+      ts_tree_cursor_delete(&cursor);
+      if (more) return ts_node_start_byte(first);
+    }
+    return static_cast<uint32_t>(file_.text().size());
   }
 
   // Walks the nodes under `top`, depth first, with enter() and the stack.
@@ -286,7 +298,8 @@ class FactCollector {
     fn.outer_node = node;
     fn.name_node = field(node, Field::Name);
     fn.name = text(fn.name_node);
-    fn.is_async = is_async(node);
+    // A def starts with its `async` keyword when it has one (quicker to read than its first child).
+    fn.is_async = file_.text().compare(ts_node_start_byte(node), 5, "async") == 0;
     fn.defining_scope = entry.state.scope;
     if (!stack_.empty() && stack_.back().kind == NodeKind::DecoratedDefinition) {
       const TSNode decorated = stack_.back().node;
@@ -309,8 +322,11 @@ class FactCollector {
     parameter_count_ = 0;
     // Parameters and the return annotation only matter to code inside the function: a skipped
     // function is not walked past its name, which is most of what an incremental check walks.
-    if (skip_functions_ &&
-        std::binary_search(skip_functions_->begin(), skip_functions_->end(), ts_node_start_byte(node))) {
+    // The walk meets defs in the order of their starts, as the list has them.
+    const uint32_t start = ts_node_start_byte(node);
+    while (skip_functions_ && next_skip_ < skip_functions_->size() && (*skip_functions_)[next_skip_] < start)
+      ++next_skip_;
+    if (skip_functions_ && next_skip_ < skip_functions_->size() && (*skip_functions_)[next_skip_] == start) {
       FunctionInfo& skipped = facts_.functions[index];
       skipped.body_skipped = true;
       skipped.yields_known = false;
@@ -329,7 +345,8 @@ class FactCollector {
     const int index = static_cast<int>(facts_.classes.size());
     ClassInfo cls;
     cls.node = node;
-    cls.name = text(field(node, Field::Name));
+    const TSNode name = field(node, Field::Name);
+    cls.name = text(name);
     cls.defining_scope = entry.state.scope;
     TSNode bases = field(node, Field::Superclasses);
     if (!ts_node_is_null(bases))
@@ -337,7 +354,7 @@ class FactCollector {
         if (kind_of(base) != NodeKind::KeywordArgument) cls.bases.push_back(base);
       });
     cls.scope = new_scope(ScopeKind::Class, entry.state.scope, index);
-    bind_definition(BindingKind::Class, node, index, entry.state.scope, view(field(node, Field::Name)));
+    bind_definition(BindingKind::Class, node, index, entry.state.scope, view(name));
     facts_.classes.push_back(std::move(cls));
     entry.own_scope = facts_.classes[index].scope;
     entry.own_class = index;
@@ -515,6 +532,7 @@ class FactCollector {
   FileFacts facts_;
   std::vector<StackEntry> stack_;
   int parameter_count_ = 0;
+  size_t next_skip_ = 0;  // in skip_functions_: the first not before the def being entered
   bool descend_ = true;
   bool imported_django_ = false,
        imported_web_ = false;  // by the import statement being recorded  // false: the node just entered is

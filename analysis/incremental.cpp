@@ -426,9 +426,10 @@ bool overlaps(const std::vector<std::pair<uint32_t, uint32_t>>& spans, uint32_t 
   return it != spans.begin() && std::prev(it)->second > start;
 }
 
+// `errors`: error_spans(file).
 void finish_state(IncrementalState& s, const SourceFile& file, const FileFacts& facts,
-                  const Settings& settings) {
-  s.error_spans = error_spans(file);
+                  const Settings& settings, std::vector<std::pair<uint32_t, uint32_t>> errors) {
+  s.error_spans = std::move(errors);
   const FixContext fixes{file, facts, settings};
   for (const char* module : {"asyncio", "functools"}) {  // the modules fixes import (await_fixes.cpp)
     const ImportPlan& plan = plan_import(fixes, module);
@@ -458,7 +459,7 @@ IncrementalCheck check_whole(const SourceFile& file, const Settings& settings,
     add_fresh_lookups(outline, lookups, all);
     attach_lookups(outline.state, std::move(all));
     *state = std::move(outline.state);
-    finish_state(*state, file, facts, settings);
+    finish_state(*state, file, facts, settings, error_spans(file));
     state->imports_django = facts.imports_django;
     state->imports_web_framework = facts.imports_web_framework;
   }
@@ -829,8 +830,9 @@ class Reuse {
   std::string_view before_, now_;
   Shift shift_;
   Lines old_lines_, new_lines_;
-  std::vector<uint8_t> touched_;        // per old unit
-  std::vector<uint8_t> class_touched_;  // per old class
+  std::vector<std::pair<uint32_t, uint32_t>> errors_now_;  // error_spans() of the current text
+  std::vector<uint8_t> touched_;                           // per old unit
+  std::vector<uint8_t> class_touched_;                     // per old class
   // Phase two: per new unit, the old unit found at its place (untouched) or edited in place; per old
   // unit, the new one.
   std::vector<int> old_of_new_, new_of_old_;
@@ -842,9 +844,9 @@ std::vector<uint32_t> Reuse::guess_skips() {
   Closure closure(old_, before_);
   // seed() dirties the units that hold a syntax error now, and finds changed what error recovery
   // regrouped before or now (a class and its methods): guessing those spares a second walk.
+  errors_now_ = error_spans(file_);
   std::vector<std::pair<uint32_t, uint32_t>> errors;  // of the new text, in offsets of the previous one
-  for (const auto& [start, end] : error_spans(file_))
-    errors.emplace_back(shift_.to_old(start), shift_.to_old(end));
+  for (const auto& [start, end] : errors_now_) errors.emplace_back(shift_.to_old(start), shift_.to_old(end));
   if (!old_.error_spans.empty())
     file_.for_each_top_level([&](TSNode node) {
       const uint32_t start = shift_.to_old(ts_node_start_byte(node)),
@@ -1174,7 +1176,7 @@ std::optional<IncrementalCheck> Reuse::run(const char*& why) {
       walked += now->skipped[j] ? 0 : 1;
     }
     if (!completed || !walked_enough) {
-      finish_state(now->state, file_, *facts, settings_);
+      finish_state(now->state, file_, *facts, settings_, errors_now_);
       if (const char* problem = file_wide(*now, *facts)) return why = problem, std::nullopt;
     }
     now->state.imports_django = old_.imports_django;

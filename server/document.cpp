@@ -90,12 +90,13 @@ std::shared_ptr<const SourceFile> Document::parse(Snapshot snapshot, bool verify
   return parsed;
 }
 
-void Document::adopt(std::shared_ptr<const SourceFile> parsed) {
-  if (parsed_ == parsed) return;
-  pieces_ = copy_pieces(parsed->pieces());
-  parsed_ = std::move(parsed);
+Document::Replaced Document::adopt(std::shared_ptr<const SourceFile> parsed) {
+  if (parsed_ == parsed) return {};
+  Replaced replaced{std::exchange(pieces_, copy_pieces(parsed->pieces())),
+                    std::exchange(parsed_, std::move(parsed))};
   edits_.clear();
   edits_complete_ = true;
+  return replaced;
 }
 
 std::shared_ptr<const SourceFile> Document::parse_now(bool verify) {

@@ -54,8 +54,13 @@ class Document {
   // Null when `limits` stopped the parse.
   static std::shared_ptr<const SourceFile> parse(Snapshot snapshot, bool verify,
                                                  const ParseLimits& limits = {});
+  // What adopt() let go of: freeing trees and a text takes a while, so the caller chooses when.
+  struct Replaced {
+    SyntaxPieces pieces;
+    std::shared_ptr<const SourceFile> parsed;
+  };
   // Keeps `parsed` (made from a snapshot of the current text) as the base of the next incremental parse.
-  void adopt(std::shared_ptr<const SourceFile> parsed);
+  Replaced adopt(std::shared_ptr<const SourceFile> parsed);
   // snapshot(), parse() and adopt() at once, on this thread.
   std::shared_ptr<const SourceFile> parse_now(bool verify);
 

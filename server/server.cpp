@@ -547,8 +547,11 @@ void Server::finish(std::shared_ptr<const AnalysisResult> result) {
   OpenDocument* doc = find_document(result->uri);
   if (!doc || doc->generation != result->generation) return;                     // stale
   if (doc->analysis && doc->analysis->generation == result->generation) return;  // made on demand already
-  if (result->source) doc->document.adopt(result->source);
-  doc->analysis = std::move(result);
+  // The previous result and parse are freed after the publish, not before it.
+  Document::Replaced replaced;
+  if (result->source) replaced = doc->document.adopt(result->source);
+  const std::shared_ptr<const AnalysisResult> replaced_analysis =
+      std::exchange(doc->analysis, std::move(result));
   doc->last_analysis_ms = doc->analysis->milliseconds;
   update_project_findings(*doc);
   summarise_later(*doc);

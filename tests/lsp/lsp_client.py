@@ -186,6 +186,11 @@ class LspClient:
 
         return self._wait_until(first_match, timeout, what, until_closed=True)
 
+    def forget(self) -> None:
+        """Drops the messages received so far (a long benchmark would otherwise keep every one of them)."""
+        with self._cond:
+            self.messages.clear()
+
     def mark(self) -> int:
         """Index of the next message to arrive: wait_for(..., start=mark) only looks at newer ones."""
         with self._cond:
