@@ -45,6 +45,7 @@ class FactCollector {
       facts_.scopes.reserve(skip_functions_->size() + skip_functions_->size() / 4 + 16);
     }
     facts_.scopes.push_back(Scope{ScopeKind::Module, -1, -1, {}});
+    if (skip_functions_) facts_.scopes[0].bindings.reserve(skip_functions_->size());
     // One module, whatever the number of trees it is parsed into: the first tree's root opens the
     // module scope, and every tree's statements are walked in it.
     const SyntaxPieces& pieces = file_.pieces();
