@@ -82,6 +82,7 @@
 #include <unordered_map>
 
 #include "analysis/fixes/fixes.h"
+#include "analysis/mentions.h"
 #include "analysis/suppression.h"
 #include "analysis/syntax.h"
 
@@ -96,12 +97,6 @@ constexpr uint32_t kGoneClass = UINT32_MAX - 1;
 
 bool is_line_break(char c) {
   return c == '\n' || c == '\r';
-}
-
-// Identifiers as loopsafe compares them: raw bytes. Treating other bytes as boundaries can only find
-// more mentions, never fewer.
-bool is_word_byte(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
 bool is_blank(char c) {
@@ -160,17 +155,6 @@ std::string_view identifier_at(std::string_view text, uint32_t at) {
   uint32_t end = at;
   while (end < text.size() && is_word_byte(text[end])) ++end;
   return at <= text.size() ? text.substr(at, end - at) : std::string_view{};
-}
-
-// Whole-word occurrences of `word` in text[from, to).
-template <typename F>
-void for_each_occurrence(std::string_view text, std::string_view word, size_t from, size_t to, F&& f) {
-  const std::string_view range = text.substr(0, to);  // a search must not run on past `to`
-  for (size_t at = range.find(word, from); at != std::string_view::npos; at = range.find(word, at + 1)) {
-    const size_t end = at + word.size();
-    if ((at > 0 && is_word_byte(text[at - 1])) || (end < text.size() && is_word_byte(text[end]))) continue;
-    f(static_cast<uint32_t>(at));
-  }
 }
 
 bool plain_self(std::string_view text, const FunctionInfo& fn, const FunctionUnit& u) {
@@ -267,7 +251,11 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
     c.has_bases = !cls.bases.empty();
     s.classes.push_back(std::move(c));
   }
-  std::vector<std::vector<std::string>> attributes;
+  // Per unit: a skipped unit's unit in `old` (its attributes are those), null for a walked one.
+  std::vector<const FunctionUnit*> was;
+  size_t next_old = 0;  // units come in order, in both texts
+  s.units.reserve(old ? old->units.size() + 16 : 0);
+  was.reserve(s.units.capacity());
   for (size_t index = 0; index < facts.functions.size(); ++index) {
     const FunctionInfo& fn = facts.functions[index];
     if (!is_unit(facts, fn)) {
@@ -283,12 +271,15 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
     if (fn.class_index >= 0) u.class_index = class_slot[fn.class_index];
     u.is_async = fn.is_async;
     u.has_error = ts_node_has_error(fn.outer_node);
-    attributes.emplace_back();
+    was.push_back(nullptr);
     u.locals_begin = static_cast<uint32_t>(s.locals.size());
     if (fn.body_skipped) {
       if (!old || !shift.maps(shift.to_old(u.start))) return std::nullopt;
       const uint32_t old_start = shift.to_old(u.start);
-      const FunctionUnit* it = starting_at(old->units, old_start);
+      while (next_old < old->units.size() && old->units[next_old].start < old_start) ++next_old;
+      const FunctionUnit* it = next_old < old->units.size() && old->units[next_old].start == old_start
+                                   ? &old->units[next_old]
+                                   : nullptr;
       if (!it || shift.to_new(it->end) != u.end || shift.to_new(it->def_start) != u.def_start ||
           shift.to_new(it->name_start) != u.name_start || it->name != u.name || it->is_async != u.is_async)
         return std::nullopt;
@@ -302,8 +293,7 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
       u.imports_web_framework = it->imports_web_framework;
       u.owns_lines = it->owns_lines;
       u.plain_self = it->plain_self;
-      attributes.back().assign(old->attributes.begin() + it->attributes_begin,
-                               old->attributes.begin() + it->attributes_end);
+      was.back() = it;
       for (uint32_t k = it->locals_begin; k < it->locals_end; ++k)
         s.locals.push_back(shift.to_new(old->locals[k]));
       u.declares_global = it->declares_global;
@@ -342,6 +332,7 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
     out.skipped.push_back(fn.body_skipped ? 1 : 0);
   }
   // `self.x = ...` in walked methods, by the unit holding the assignment.
+  std::vector<std::pair<uint32_t, std::string_view>> assigned;
   for (size_t i = 0; i < facts.classes.size(); ++i) {
     if (class_slot[i] == UINT32_MAX) continue;
     for (const auto& [name, bindings] : facts.classes[i].instance_attributes)
@@ -349,16 +340,22 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
         const auto it = std::upper_bound(s.units.begin(), s.units.end(), b.offset,
                                          [](uint32_t at, const FunctionUnit& x) { return at < x.start; });
         if (it == s.units.begin()) continue;
-        const auto unit = static_cast<size_t>(it - s.units.begin() - 1);
+        const auto unit = static_cast<uint32_t>(it - s.units.begin() - 1);
         if (b.offset >= s.units[unit].end || out.skipped[unit]) continue;
-        auto& names = attributes[unit];
-        if (std::find(names.begin(), names.end(), name) == names.end()) names.emplace_back(name);
+        assigned.emplace_back(unit, name);
       }
   }
+  std::sort(assigned.begin(), assigned.end());
+  assigned.erase(std::unique(assigned.begin(), assigned.end()), assigned.end());
+  auto next_assigned = assigned.begin();
   for (size_t unit = 0; unit < s.units.size(); ++unit) {
     FunctionUnit& u = s.units[unit];
     u.attributes_begin = static_cast<uint32_t>(s.attributes.size());
-    for (std::string& name : attributes[unit]) s.attributes.push_back(std::move(name));
+    if (was[unit])
+      s.attributes.insert(s.attributes.end(), old->attributes.begin() + was[unit]->attributes_begin,
+                          old->attributes.begin() + was[unit]->attributes_end);
+    for (; next_assigned != assigned.end() && next_assigned->first == unit; ++next_assigned)
+      s.attributes.emplace_back(next_assigned->second);
     u.attributes_end = static_cast<uint32_t>(s.attributes.size());
     if (u.class_index != UINT32_MAX) {
       ClassOutline& c = s.classes[u.class_index];
@@ -482,8 +479,14 @@ class Closure {
   // gone too) and by no `self.x` of another class, only where a member was looked up on that class.
   static constexpr uint32_t kGoneClass = loopsafe::kGoneClass;
 
-  Closure(const IncrementalState& s, std::string_view text)
-      : s_(s), text_(text), walk_(s.units.size()), exported_(s.units.size()), affected_(s.classes.size()) {}
+  // `mentions`: of `text`.
+  Closure(const IncrementalState& s, std::string_view text, Mentions& mentions)
+      : s_(s),
+        text_(text),
+        mentions_(mentions),
+        walk_(s.units.size()),
+        exported_(s.units.size()),
+        affected_(s.classes.size()) {}
 
   void dirty(std::string_view word, uint32_t member_of = kAnyClass) {
     if (word.empty()) return;
@@ -532,12 +535,8 @@ class Closure {
       queue_.pop_back();
       Dirty& d = dirty_[word];
       d.queued = false;
-      if (!d.scanned) {
-        d.scanned = true;
-        for_each_occurrence(text_, word, 0, text_.size(), [&](uint32_t at) { d.hits.push_back(at); });
-      }
+      const std::vector<uint32_t>& hits = mentions_.of(word);  // stays valid as Mentions grows
       // Copies: mentioned_at() may grow dirty_.
-      const std::vector<uint32_t> hits = d.hits;
       const bool any = d.any;
       const std::vector<uint32_t> classes = d.classes;
       for (uint32_t at : hits)
@@ -621,9 +620,7 @@ class Closure {
   struct Dirty {
     bool any = false;
     bool queued = false;
-    bool scanned = false;
     std::vector<uint32_t> classes;
-    std::vector<uint32_t> hits;
   };
 
   void mark(uint32_t unit) {
@@ -708,6 +705,7 @@ class Closure {
 
   const IncrementalState& s_;
   std::string_view text_;
+  Mentions& mentions_;
   std::vector<uint8_t> walk_, exported_, affected_;
   std::vector<uint32_t> order_;  // the units walked, in the order marked
   std::unordered_map<std::string, Dirty> dirty_;
@@ -764,7 +762,7 @@ uint32_t moved(uint32_t offset, const Shift& shift) {
   return shift.to_new(offset);
 }
 
-Finding moved(Finding f, const Shift& shift) {
+void move_by(Finding& f, const Shift& shift) {
   f.start = moved(f.start, shift);
   f.end = moved(f.end, shift);
   for (RelatedLocation& r : f.related)
@@ -782,7 +780,6 @@ Finding moved(Finding f, const Shift& shift) {
       fix.region_end = moved(fix.region_end, shift);
     }
   }
-  return f;
 }
 
 // The lines an edit touched, as [first line's start, last line's break], in one text.
@@ -804,7 +801,9 @@ class Reuse {
         previous_(previous),
         old_(previous.state),
         before_(previous.text),
-        now_(file.text()) {}
+        now_(file.text()),
+        before_mentions_(before_),
+        now_mentions_(now_) {}
 
   std::optional<IncrementalCheck> run(const char*& why);
 
@@ -828,6 +827,7 @@ class Reuse {
   const PreviousCheck& previous_;
   const IncrementalState& old_;
   std::string_view before_, now_;
+  Mentions before_mentions_, now_mentions_;
   Shift shift_;
   Lines old_lines_, new_lines_;
   std::vector<std::pair<uint32_t, uint32_t>> errors_now_;  // error_spans() of the current text
@@ -841,7 +841,7 @@ class Reuse {
 };
 
 std::vector<uint32_t> Reuse::guess_skips() {
-  Closure closure(old_, before_);
+  Closure closure(old_, before_, before_mentions_);
   // seed() dirties the units that hold a syntax error now, and finds changed what error recovery
   // regrouped before or now (a class and its methods): guessing those spares a second walk.
   errors_now_ = error_spans(file_);
@@ -1120,6 +1120,8 @@ std::optional<IncrementalCheck> Reuse::run(const char*& why) {
   if (static_cast<int64_t>(now_.size()) != static_cast<int64_t>(before_.size()) + shift_.delta ||
       shift_.old_end > before_.size())
     return why = "the edits do not match the text", std::nullopt;
+  before_mentions_.carry(&old_.word_hits);
+  now_mentions_.carry(&before_mentions_.known(), shift_.start, shift_.old_end, shift_.new_end);
   old_lines_ = {line_start(before_, shift_.start), line_end(before_, shift_.old_end)};
   new_lines_ = {old_lines_.low, static_cast<uint32_t>(old_lines_.high + shift_.delta)};
 
@@ -1140,7 +1142,7 @@ std::optional<IncrementalCheck> Reuse::run(const char*& why) {
   // Outline and mapping are final from here on (a second collection must find the same units).
   const std::vector<UnitLookup> old_lookups = carried_lookups();
   attach_lookups(now->state, old_lookups);
-  Closure closure(now->state, now_);
+  Closure closure(now->state, now_, now_mentions_);
   seed(closure, *now);
   closure.run();
   // The closure says what must be walked; a walk that left some of it out (the guess fell short, or
@@ -1201,24 +1203,28 @@ std::optional<IncrementalCheck> Reuse::run(const char*& why) {
   add_fresh_lookups(*now, fresh_lookups, lookups);
   attach_lookups(now->state, std::move(lookups));
 
-  // Findings inside skipped units carry over, moved like their unit.
-  std::vector<Finding> carried;
+  // Findings inside skipped units carry over, moved like their unit, merged with the fresh ones in
+  // sort_findings' order (stable, by start then code; fresh ones first among equals).
+  std::vector<Finding> findings;
+  findings.reserve(fresh.size() + previous_.findings.size());
+  auto next_fresh = fresh.begin();
   size_t unit = 0;
   for (const Finding& f : previous_.findings) {
     while (unit < old_.units.size() && old_.units[unit].end <= f.start) ++unit;
     if (unit == old_.units.size()) break;
     if (f.start < old_.units[unit].start) continue;
     const int j = new_of_old_[unit];
-    if (j >= 0 && now->skipped[static_cast<size_t>(j)]) carried.push_back(moved(f, shift_));
+    if (j < 0 || !now->skipped[static_cast<size_t>(j)]) continue;
+    const uint32_t start = moved(f.start, shift_);
+    for (; next_fresh != fresh.end() &&
+           (next_fresh->start != start ? next_fresh->start < start : next_fresh->code <= f.code);
+         ++next_fresh)
+      findings.push_back(std::move(*next_fresh));
+    findings.push_back(f);
+    move_by(findings.back(), shift_);
   }
-  std::vector<Finding> findings;
-  findings.reserve(fresh.size() + carried.size());
-  // sort_findings' order (stable, by start then code) over fresh ++ carried, as a merge.
-  std::merge(std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()),
-             std::make_move_iterator(carried.begin()), std::make_move_iterator(carried.end()),
-             std::back_inserter(findings), [](const Finding& a, const Finding& b) {
-               return a.start != b.start ? a.start < b.start : a.code < b.code;
-             });
+  std::move(next_fresh, fresh.end(), std::back_inserter(findings));
+  now->state.word_hits = now_mentions_.take();
   IncrementalCheck check{
       {std::move(findings), false}, std::make_shared<IncrementalState>(std::move(now->state)), true};
   check.walked = walked;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "analysis/checker.h"
+#include "analysis/mentions.h"
 
 namespace loopsafe {
 
@@ -103,6 +104,7 @@ struct IncrementalState {
   std::vector<ModuleBinding> module_bindings;  // by offset, then name
   std::vector<ImportPoint> import_points;
   std::vector<std::pair<uint32_t, uint32_t>> error_spans;  // where the text holds syntax errors
+  WordHits word_hits;  // where the words the last check looked for occur, to carry to the next text
   std::string line_ending;
   bool imports_django = false;
   bool imports_web_framework = false;
