@@ -132,13 +132,21 @@ bool owns_lines(std::string_view text, uint32_t start, uint32_t end) {
 
 // --- the outline of a checked file ----------------------------------------------------------------
 
-// The item of `items` (sorted by start) that starts exactly at `start`, or null.
+// Finds the items of a list sorted by start that start exactly where asked, for places asked in order
+// (old items moved by an edit keep their order).
 template <typename T>
-const T* starting_at(const std::vector<T>& items, uint32_t start) {
-  const auto it = std::lower_bound(items.begin(), items.end(), start,
-                                   [](const T& x, uint32_t at) { return x.start < at; });
-  return it != items.end() && it->start == start ? &*it : nullptr;
-}
+class StartCursor {
+ public:
+  explicit StartCursor(const std::vector<T>& items) : items_(items) {}
+  const T* at(uint32_t start) {
+    while (next_ < items_.size() && items_[next_].start < start) ++next_;
+    return next_ < items_.size() && items_[next_].start == start ? &items_[next_] : nullptr;
+  }
+
+ private:
+  const std::vector<T>& items_;
+  size_t next_ = 0;
+};
 
 bool is_unit(const FileFacts& facts, const FunctionInfo& fn) {
   const Scope& defining = facts.scopes[fn.defining_scope];
@@ -253,7 +261,8 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
   }
   // Per unit: a skipped unit's unit in `old` (its attributes are those), null for a walked one.
   std::vector<const FunctionUnit*> was;
-  size_t next_old = 0;  // units come in order, in both texts
+  std::optional<StartCursor<FunctionUnit>> old_unit_at;
+  if (old) old_unit_at.emplace(old->units);
   s.units.reserve(old ? old->units.size() + 16 : 0);
   was.reserve(s.units.capacity());
   for (size_t index = 0; index < facts.functions.size(); ++index) {
@@ -276,10 +285,7 @@ std::optional<Outline> outline_of(const SourceFile& file, const FileFacts& facts
     if (fn.body_skipped) {
       if (!old || !shift.maps(shift.to_old(u.start))) return std::nullopt;
       const uint32_t old_start = shift.to_old(u.start);
-      while (next_old < old->units.size() && old->units[next_old].start < old_start) ++next_old;
-      const FunctionUnit* it = next_old < old->units.size() && old->units[next_old].start == old_start
-                                   ? &old->units[next_old]
-                                   : nullptr;
+      const FunctionUnit* it = old_unit_at->at(old_start);
       if (!it || shift.to_new(it->end) != u.end || shift.to_new(it->def_start) != u.def_start ||
           shift.to_new(it->name_start) != u.name_start || it->name != u.name || it->is_async != u.is_async)
         return std::nullopt;
@@ -923,11 +929,12 @@ const char* Reuse::compare_outlines(const Outline& now) {
   old_class_of_new_.assign(classes.size(), -1);
   new_class_of_old_.assign(old_.classes.size(), -1);
   std::vector<int>& new_class_of_old = new_class_of_old_;
+  StartCursor<ClassOutline> class_at(classes);
   for (size_t c = 0; c < old_.classes.size(); ++c) {
     const ClassOutline& was = old_.classes[c];
     if (!shift_.start_maps(was.start)) continue;
     const uint32_t start = shift_.to_new(was.start);
-    const ClassOutline* it = starting_at(classes, start);
+    const ClassOutline* it = class_at.at(start);
     const bool found = it != nullptr;
     if (found && (class_touched_[c] || (it->name == was.name && shift_.maps(was.name_start) &&
                                         it->name_start == shift_.to_new(was.name_start) &&
@@ -945,11 +952,12 @@ const char* Reuse::compare_outlines(const Outline& now) {
       return was.class_index == is.class_index;
     return new_class_of_old[was.class_index] == static_cast<int>(is.class_index);
   };
+  StartCursor<FunctionUnit> unit_at(units);
   for (size_t i = 0; i < old_.units.size(); ++i) {
     const FunctionUnit& was = old_.units[i];
     if (!shift_.start_maps(was.start)) continue;
     const uint32_t start = shift_.to_new(was.start);
-    const FunctionUnit* it = starting_at(units, start);
+    const FunctionUnit* it = unit_at.at(start);
     const bool found = it != nullptr && same_class(was, *it);
     const auto j = static_cast<size_t>(it ? it - units.data() : 0);
     if (!touched_[i]) {
