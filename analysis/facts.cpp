@@ -46,30 +46,19 @@ class FactCollector {
     }
     facts_.scopes.push_back(Scope{ScopeKind::Module, -1, -1, {}});
     if (skip_functions_) facts_.scopes[0].bindings.reserve(skip_functions_->size());
+    facts_.header_end = static_cast<uint32_t>(file_.text().size());
+    file_.for_each_top_level([&](TSNode child) {
+      if (kind_of(child) == NodeKind::Comment) return true;
+      facts_.header_end = ts_node_start_byte(child);
+      return false;
+    });
     // One module, whatever the number of trees it is parsed into: the first tree's root opens the
     // module scope, and every tree's statements are walked in it.
     const SyntaxPieces& pieces = file_.pieces();
-    facts_.header_end = header_end(pieces);
     if (pieces.empty()) return std::move(facts_);
     enter(ts_tree_root_node(pieces.front().tree.get()), nullptr);
     for (const SyntaxPiece& piece : pieces) walk_below(ts_tree_root_node(piece.tree.get()));
     return std::move(facts_);
-  }
-
-  // Where the first statement starts (the text's size when there is none).
-  uint32_t header_end(const SyntaxPieces& pieces) const {
-    for (const SyntaxPiece& piece : pieces) {
-      TSTreeCursor cursor = ts_tree_cursor_new(ts_tree_root_node(piece.tree.get()));
-      bool more = ts_tree_cursor_goto_first_child(&cursor);
-      for (; more; more = ts_tree_cursor_goto_next_sibling(&cursor)) {
-        const TSNode node = ts_tree_cursor_current_node(&cursor);
-        if (ts_node_is_named(node) && kind_of(node) != NodeKind::Comment) break;
-      }
-      const TSNode first = ts_tree_cursor_current_node(&cursor);
-      ts_tree_cursor_delete(&cursor);
-      if (more) return ts_node_start_byte(first);
-    }
-    return static_cast<uint32_t>(file_.text().size());
   }
 
   // Walks the nodes under `top`, depth first, with enter() and the stack.

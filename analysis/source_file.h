@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "analysis/line_index.h"
@@ -65,11 +66,25 @@ class SourceFile {
   std::string_view text() const { return text_; }
   const LineIndex& lines() const { return lines_; }
   const SyntaxPieces& pieces() const { return pieces_; }
-  // Calls f(node) for each top-level node of the file (statements and comments), in order.
+  // Calls f(node) for each top-level node of the file (statements and comments), in order; when f
+  // returns a bool, until it returns false.
   template <class F>
   void for_each_top_level(F&& f) const {
-    for (const SyntaxPiece& piece : pieces_)
-      for_each_named_child(ts_tree_root_node(piece.tree.get()), [&](TSNode node, const char*) { f(node); });
+    for (const SyntaxPiece& piece : pieces_) {
+      TSTreeCursor cursor = ts_tree_cursor_new(ts_tree_root_node(piece.tree.get()));
+      bool more = ts_tree_cursor_goto_first_child(&cursor);
+      for (; more; more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+        const TSNode node = ts_tree_cursor_current_node(&cursor);
+        if (!ts_node_is_named(node)) continue;
+        if constexpr (std::is_same_v<std::invoke_result_t<F&, TSNode>, bool>) {
+          if (!f(node)) break;
+        } else {
+          f(node);
+        }
+      }
+      ts_tree_cursor_delete(&cursor);
+      if (more) return;
+    }
   }
   bool has_syntax_error() const;
   std::string_view text_of(TSNode node) const;

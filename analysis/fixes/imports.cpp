@@ -25,9 +25,8 @@ ImportPlan find_import_plan(const FixContext& ctx, std::string_view module) {
   TSNode first_code{};
   bool first = true;
   ctx.file.for_each_top_level([&](TSNode child) {
-    if (!ts_node_is_null(first_code)) return;
     const NodeKind kind = kind_of(child);
-    if (kind == NodeKind::Comment) return;
+    if (kind == NodeKind::Comment) return true;
     const bool docstring = first && kind == NodeKind::ExpressionStatement &&
                            kind_of(ts_node_named_child(child, 0)) == NodeKind::String;
     first = false;
@@ -36,6 +35,7 @@ ImportPlan find_import_plan(const FixContext& ctx, std::string_view module) {
       last_header = child;
     else
       first_code = child;
+    return ts_node_is_null(first_code);
   });
   const std::string eol(ctx.file.line_ending());
   const std::string statement = "import " + std::string(module);
