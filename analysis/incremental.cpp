@@ -58,7 +58,11 @@
 //    word it mentions or from its class, and reaches only bindings and bodies whose meaning held.
 // 3. File-wide facts: the framework-import flags (an unwalked body counts with its previous flags),
 //    where fixes would add `import asyncio`/`functools` (plan_import, which reads module bindings and
-//    the header) and the line ending fixes use are compared; any difference checks the whole file.
+//    the header) and the line ending fixes use are compared; any difference checks the whole file,
+//    but one: an import that moved or is no longer needed, under the same name. A fix holds that
+//    import as one edit that make_fix added before sorting the edits by start (await_fixes.cpp), and
+//    its other edits and title read only the name; so the carried fixes get the new edit in place of
+//    the old one (or lose it), sorted again, stably as make_fix's sort is for so few edits.
 //    `# loopsafe: skip-file` is checked afresh, a skipped previous version is never reused, and the
 //    caller passes the same settings.
 // 4. The outline: every untouched unit and class is found again at its moved place with the same
@@ -821,6 +825,8 @@ class Reuse {
   void seed(Closure& closure, const Outline& now);
   const char* file_wide(const Outline& now, const FileFacts& facts);
   std::vector<UnitLookup> carried_lookups() const;
+  // Gives a carried finding's fixes the imports as planned now (see 3. at the top).
+  void move_imports(Finding& f) const;
   // The identifier now where a name of the previous text started (empty when the edit removed it).
   std::string_view name_now(uint32_t old_name_start) const {
     return shift_.start_maps(old_name_start) ? identifier_at(now_, shift_.to_new(old_name_start))
@@ -837,8 +843,13 @@ class Reuse {
   Shift shift_;
   Lines old_lines_, new_lines_;
   std::vector<std::pair<uint32_t, uint32_t>> errors_now_;  // error_spans() of the current text
-  std::vector<uint8_t> touched_;                           // per old unit
-  std::vector<uint8_t> class_touched_;                     // per old class
+  struct ImportMove {
+    TextEdit from;               // an import edit of the previous plan, moved
+    std::optional<TextEdit> to;  // the current plan's, if it still adds one
+  };
+  std::vector<ImportMove> import_moves_;
+  std::vector<uint8_t> touched_;        // per old unit
+  std::vector<uint8_t> class_touched_;  // per old class
   // Phase two: per new unit, the old unit found at its place (untouched) or edited in place; per old
   // unit, the new one.
   std::vector<int> old_of_new_, new_of_old_;
@@ -1106,14 +1117,37 @@ const char* Reuse::file_wide(const Outline& now, const FileFacts& facts) {
   if (now.state.line_ending != old_.line_ending) return "the line ending changed";
   if (now.state.import_points.size() != old_.import_points.size())
     return "the import insertion point changed";
+  import_moves_.clear();
   for (size_t k = 0; k < old_.import_points.size(); ++k) {
     const ImportPoint& was = old_.import_points[k];
     const ImportPoint& is = now.state.import_points[k];
-    if (was.module != is.module || was.name != is.name || was.has_edit != is.has_edit ||
-        was.text != is.text || (was.has_edit && (!shift_.maps(was.at) || shift_.to_new(was.at) != is.at)))
+    if (was.module != is.module || was.name != is.name || (!was.has_edit && is.has_edit))
       return "the import insertion point changed";
+    if (!was.has_edit) continue;
+    // Where the carried fixes have it: moved as move_by() moves their edits.
+    ImportMove move{{moved(was.at, shift_), moved(was.at, shift_), was.text}, std::nullopt};
+    if (is.has_edit) move.to = TextEdit{is.at, is.at, is.text};
+    if (move.to != move.from) import_moves_.push_back(std::move(move));
   }
   return nullptr;
+}
+
+void Reuse::move_imports(Finding& f) const {
+  for (Fix& fix : f.fixes) {
+    bool changed = false;
+    for (const ImportMove& move : import_moves_) {
+      const auto it = std::find(fix.edits.begin(), fix.edits.end(), move.from);
+      if (it == fix.edits.end()) continue;
+      changed = true;
+      if (move.to)
+        *it = *move.to;
+      else
+        fix.edits.erase(it);
+    }
+    if (changed)
+      std::stable_sort(fix.edits.begin(), fix.edits.end(),
+                       [](const TextEdit& a, const TextEdit& b) { return a.start < b.start; });
+  }
 }
 
 std::optional<IncrementalCheck> Reuse::run(const char*& why) {
@@ -1230,6 +1264,7 @@ std::optional<IncrementalCheck> Reuse::run(const char*& why) {
       findings.push_back(std::move(*next_fresh));
     findings.push_back(f);
     move_by(findings.back(), shift_);
+    if (!import_moves_.empty()) move_imports(findings.back());
   }
   std::move(next_fresh, fresh.end(), std::back_inserter(findings));
   now->state.word_hits = now_mentions_.take();

@@ -549,11 +549,30 @@ TEST_CASE("noqa comments and fixes") {
   CHECK(check_after(text,
                     replace_text(text, "from pathlib import Path\n", "from pathlib import Path\nimport os\n"))
             .reused);
-  // Importing asyncio changes every such fix: the whole file is checked.
-  const IncrementalCheck imported =
-      check_after(text, replace_text(text, "import time\n", "import time\nimport asyncio\n"));
-  CHECK_FALSE(imported.reused);
-  CHECK(std::string(imported.why_whole) == "the import insertion point changed");
+  // Importing asyncio drops the import from every such fix (their other edits read only the name).
+  const Edited imported = replace_text(text, "import time\n", "import time\nimport asyncio\n");
+  CHECK(check_after(text, imported).reused);
+  // Removing it makes every such fix add it again: the whole file is checked.
+  const IncrementalCheck removed =
+      check_after(imported.text, replace_text(imported.text, "import asyncio\n", ""));
+  CHECK_FALSE(removed.reused);
+  CHECK(std::string(removed.why_whole) == "the import insertion point changed");
+}
+
+TEST_CASE("a statement typed among the imports moves the import of the fixes of functions not walked") {
+  const std::string text =
+      "import time\nimport json\n\n\nasync def a():\n    time.sleep(1)\n\n\nasync def b():\n"
+      "    time.sleep(2)\n";
+  // The imports end before `x = 1` now: fixes add `import asyncio` after `import time`.
+  const Edited typed = replace_text(text, "import json\n", "x = 1\nimport json\n");
+  const IncrementalCheck check = check_after(text, typed);
+  CHECK(check.reused);
+  CHECK(check.walked == 0);
+  const Finding& sleep = check.result.findings.front();
+  REQUIRE_FALSE(sleep.fixes.empty());
+  REQUIRE(sleep.fixes.front().edits.size() == 2);
+  CHECK(sleep.fixes.front().edits[0].start == std::string("import time\n").size());
+  CHECK(sleep.fixes.front().edits[0].new_text == "import asyncio\n");
 }
 
 TEST_CASE("import edits") {
