@@ -4,6 +4,7 @@
 #include <tree_sitter/api.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -74,6 +75,9 @@ struct ClassInfo {
   // `self.x = value` in any method: value nodes with the method scope they are evaluated in.
   std::unordered_map<std::string_view, std::vector<Binding>> instance_attributes;
   bool has_skipped_method = false;  // instance_attributes may miss some
+  // When known (an incremental check fills it in from the previous version): the names the skipped
+  // methods assign as `self.name`, the only ones instance_attributes may miss.
+  std::optional<std::vector<std::string_view>> skipped_attributes;
 };
 
 // Where a call runs: what would be blocked if it blocks.

@@ -68,7 +68,8 @@
 // 4. The outline: every untouched unit and class is found again at its moved place with the same
 //    extent, name and class, and only those are skipped, so carried findings belong to them.
 // 5. Resolution never used what the walk left out: a walked expression that needs a skipped body
-//    (what an unwalked sync def returns, instance attributes of a class with an unwalked method)
+//    (what an unwalked sync def returns, an instance attribute that an unwalked method assigns as
+//    `self.name` - its unit in the previous outline lists those names, and its text is unchanged)
 //    sets `Resolver::incomplete()`. Then the sync defs and classes the walked text names are walked
 //    too and the rules run again once; if still incomplete, the whole file is checked.
 // Findings outside units (module level, class bodies) are always computed afresh; the order is
@@ -1225,12 +1226,20 @@ std::optional<IncrementalCheck> Reuse::run(const char*& why) {
     }
     now->state.imports_django = old_.imports_django;
     now->state.imports_web_framework = old_.imports_web_framework;
-    // Whether a skipped def is a generator is known from before.
+    // Whether a skipped def is a generator, and what it assigns as `self.name`, is known from before.
+    for (ClassInfo& cls : facts->classes)
+      if (cls.has_skipped_method) cls.skipped_attributes.emplace();
     for (size_t j = 0; j < now->state.units.size(); ++j)
       if (now->skipped[j]) {
+        const FunctionUnit& u = now->state.units[j];
         FunctionInfo& fn = facts->functions[static_cast<size_t>(now->function_of_unit[j])];
-        fn.yields = now->state.units[j].yields;
+        fn.yields = u.yields;
         fn.yields_known = true;
+        if (fn.class_index >= 0)
+          facts->classes[static_cast<size_t>(fn.class_index)].skipped_attributes->insert(
+              facts->classes[static_cast<size_t>(fn.class_index)].skipped_attributes->end(),
+              now->state.attributes.begin() + u.attributes_begin,
+              now->state.attributes.begin() + u.attributes_end);
       }
     bool incomplete = false;
     fresh_lookups.clear();

@@ -1,5 +1,6 @@
 #include "analysis/resolve.h"
 
+#include <algorithm>
 #include <unordered_set>
 
 #include "analysis/catalog/types.h"
@@ -309,7 +310,10 @@ Value Resolver::local_class_member(int class_index, const std::string& name, boo
     return make(Value::Kind::LocalFunction, name, m->second);
   }
   if (instance) {
-    if (cls.has_skipped_method) incomplete_ = true;
+    if (cls.has_skipped_method &&
+        (!cls.skipped_attributes || std::find(cls.skipped_attributes->begin(), cls.skipped_attributes->end(),
+                                              name) != cls.skipped_attributes->end()))
+      incomplete_ = true;
     if (const auto a = cls.instance_attributes.find(name); a != cls.instance_attributes.end()) {
       // Several assignments (`self.x = None` then `self.x = Client()`): the first one with a known type.
       for (const Binding& b : a->second) {

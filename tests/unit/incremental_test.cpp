@@ -152,14 +152,23 @@ TEST_CASE("a body that needs another function's body to resolve its calls walks 
   CHECK(check.walked == 3);  // handler, make_session, data_dir
 }
 
-TEST_CASE("resolution that needs a body no name leads to checks the whole file") {
-  // `api.missing` is no method of Api: its instance attributes come from all its methods' bodies.
+TEST_CASE("an instance attribute is read from the bodies of the methods that assign it, and only then") {
   const std::string text =
       "class Api:\n    def __init__(self):\n        self.x = 1\n\n    async def m(self):\n"
-      "        pass\n\nasync def h(api: Api):\n    api.missing.get()\n";
-  const IncrementalCheck check = check_after(text, replace_text(text, "get()", "get(1)"));
-  CHECK_FALSE(check.reused);
-  CHECK(std::string(check.why_whole) == "resolution needed an unchanged body");
+      "        pass\n\nasync def h(api: Api):\n    api.missing.get()\n\nasync def g(api: Api):\n"
+      "    api.x.get()\n";
+  // `api.missing` is no method of Api, and no method assigns it (the previous version says which
+  // names each one assigns): typing `api.mi`, `api.mis`, ... walks nothing else.
+  const IncrementalCheck missing = check_after(text, replace_text(text, "get()", "get(1)"));
+  CHECK(missing.reused);
+  CHECK(missing.walked == 1);
+  const IncrementalCheck typed = check_after(text, replace_text(text, "api.missing", "api.missin"));
+  CHECK(typed.reused);
+  CHECK(typed.walked == 1);
+  // `api.x` is assigned in `__init__`: what it holds is read there, so Api's methods are walked.
+  const IncrementalCheck assigned = check_after(text, replace_text(text, "api.x.get()", "api.x.get(1)"));
+  CHECK(assigned.reused);
+  CHECK(assigned.walked == 3);
 }
 
 TEST_CASE("a changed return value walks the callers again") {
