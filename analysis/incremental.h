@@ -6,8 +6,8 @@
 // Reuse is only taken when it is provably the same as a full check (incremental.cpp says why): the
 // functions not walked again keep their text, mention no name whose meaning may have changed, and
 // belong to no class whose own lines changed; the file keeps its outline around the edit, its
-// framework imports and where a fix would add `import asyncio`; and resolution never needed a body
-// that was not walked. Otherwise the whole file is checked.
+// framework imports and the imports fixes add (which may move: carried fixes follow); and resolution
+// never needed a body that was not walked. Otherwise the whole file is checked.
 #include <compare>
 #include <cstdint>
 #include <memory>
