@@ -214,11 +214,11 @@ class FactCollector {
       }
       case NodeKind::ForStatement:
       case NodeKind::ForInClause:
-        if (is_async(node)) mark_awaits(state);
+        if (is_async(node, file_.text())) mark_awaits(state);
         bind_target(field(node, Field::Left), BindingKind::ForTarget, field(node, Field::Right), state.scope);
         break;
       case NodeKind::WithStatement:
-        if (is_async(node)) mark_awaits(state);
+        if (is_async(node, file_.text())) mark_awaits(state);
         break;
       case NodeKind::AsPattern: {
         TSNode alias = field(node, Field::Alias);
@@ -288,8 +288,7 @@ class FactCollector {
     fn.outer_node = node;
     fn.name_node = field(node, Field::Name);
     fn.name = text(fn.name_node);
-    // A def starts with its `async` keyword when it has one (quicker to read than its first child).
-    fn.is_async = file_.text().compare(ts_node_start_byte(node), 5, "async") == 0;
+    fn.is_async = is_async(node, file_.text());
     fn.defining_scope = entry.state.scope;
     if (!stack_.empty() && stack_.back().kind == NodeKind::DecoratedDefinition) {
       const TSNode decorated = stack_.back().node;

@@ -60,9 +60,9 @@
 //    where fixes would add `import asyncio`/`functools` (plan_import, which reads module bindings and
 //    the header) and the line ending fixes use are compared; any difference checks the whole file,
 //    but one: an import that moved or is no longer needed, under the same name. A fix holds that
-//    import as one edit that make_fix added before sorting the edits by start (await_fixes.cpp), and
-//    its other edits and title read only the name; so the carried fixes get the new edit in place of
-//    the old one (or lose it), sorted again, stably as make_fix's sort is for so few edits.
+//    import as one edit that make_fix added before sorting the edits (sort_edits, await_fixes.cpp),
+//    and its other edits and title read only the name; so the carried fixes get the new edit in
+//    place of the old one (or lose it), sorted again the same way.
 //    `# loopsafe: skip-file` is checked afresh, a skipped previous version is never reused, and the
 //    caller passes the same settings.
 // 4. The outline: every untouched unit and class is found again at its moved place with the same
@@ -1145,9 +1145,7 @@ void Reuse::move_imports(Finding& f) const {
       else
         fix.edits.erase(it);
     }
-    if (changed)
-      std::stable_sort(fix.edits.begin(), fix.edits.end(),
-                       [](const TextEdit& a, const TextEdit& b) { return a.start < b.start; });
+    if (changed) sort_edits(fix.edits);
   }
 }
 
@@ -1235,11 +1233,11 @@ std::optional<IncrementalCheck> Reuse::run(const char*& why) {
         FunctionInfo& fn = facts->functions[static_cast<size_t>(now->function_of_unit[j])];
         fn.yields = u.yields;
         fn.yields_known = true;
-        if (fn.class_index >= 0)
-          facts->classes[static_cast<size_t>(fn.class_index)].skipped_attributes->insert(
-              facts->classes[static_cast<size_t>(fn.class_index)].skipped_attributes->end(),
-              now->state.attributes.begin() + u.attributes_begin,
-              now->state.attributes.begin() + u.attributes_end);
+        if (fn.class_index < 0) continue;
+        std::vector<std::string_view>& assigned =
+            *facts->classes[static_cast<size_t>(fn.class_index)].skipped_attributes;
+        assigned.insert(assigned.end(), now->state.attributes.begin() + u.attributes_begin,
+                        now->state.attributes.begin() + u.attributes_end);
       }
     bool incomplete = false;
     fresh_lookups.clear();

@@ -70,21 +70,14 @@ class SourceFile {
   // returns a bool, until it returns false.
   template <class F>
   void for_each_top_level(F&& f) const {
-    for (const SyntaxPiece& piece : pieces_) {
-      TSTreeCursor cursor = ts_tree_cursor_new(ts_tree_root_node(piece.tree.get()));
-      bool more = ts_tree_cursor_goto_first_child(&cursor);
-      for (; more; more = ts_tree_cursor_goto_next_sibling(&cursor)) {
-        const TSNode node = ts_tree_cursor_current_node(&cursor);
-        if (!ts_node_is_named(node)) continue;
-        if constexpr (std::is_same_v<std::invoke_result_t<F&, TSNode>, bool>) {
-          if (!f(node)) break;
-        } else {
-          f(node);
-        }
-      }
-      ts_tree_cursor_delete(&cursor);
-      if (more) return;
-    }
+    for (const SyntaxPiece& piece : pieces_)
+      if (!for_each_named_child(ts_tree_root_node(piece.tree.get()), [&](TSNode node, const char*) {
+            if constexpr (std::is_same_v<std::invoke_result_t<F&, TSNode>, bool>)
+              return f(node);
+            else
+              return f(node), true;
+          }))
+        return;
   }
   bool has_syntax_error() const;
   std::string_view text_of(TSNode node) const;

@@ -133,9 +133,8 @@ TSNode field(TSNode node, Field f) {
   return ts_node_child_by_field_id(node, field_id(f));
 }
 
-bool is_async(TSNode node) {
-  if (ts_node_child_count(node) == 0) return false;
-  return kind_of(ts_node_child(node, 0)) == NodeKind::Keyword;
+bool is_async(TSNode node, std::string_view source) {
+  return source.substr(ts_node_start_byte(node), 5) == "async";
 }
 
 TSNode unparenthesize(TSNode node) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 
 extern "C" const TSLanguage* tree_sitter_python(void);
 
@@ -108,24 +109,32 @@ enum class Field : uint8_t {
 std::string_view node_text(TSNode node, std::string_view source);
 TSFieldId field_id(Field f);
 TSNode field(TSNode node, Field f);
-bool is_async(TSNode def_or_statement);  // a leading anonymous `async` child
+// A def, `for`, `with` or comprehension `for` that starts with the `async` keyword (read from the
+// source: quicker than its first child, and asked of every def).
+bool is_async(TSNode def_or_statement, std::string_view source);
 // The expression inside any number of parentheses.
 TSNode unparenthesize(TSNode node);
 // Parent, skipping parentheses.
 TSNode logical_parent(TSNode node);
 
 // Visits the named children of `node` with a cursor (tree-sitter's ts_node_child is linear in the
-// index, so indexing every child of a large block would be quadratic).
+// index, so indexing every child of a large block would be quadratic). When f returns a bool, stops
+// at the first false; returns false when it stopped.
 template <typename F>
-void for_each_named_child(TSNode node, F&& f) {
+bool for_each_named_child(TSNode node, F&& f) {
   TSTreeCursor cursor = ts_tree_cursor_new(node);
-  if (ts_tree_cursor_goto_first_child(&cursor)) {
-    do {
-      TSNode child = ts_tree_cursor_current_node(&cursor);
-      if (ts_node_is_named(child)) f(child, ts_tree_cursor_current_field_name(&cursor));
-    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  bool more = ts_tree_cursor_goto_first_child(&cursor);
+  for (; more; more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+    const TSNode child = ts_tree_cursor_current_node(&cursor);
+    if (!ts_node_is_named(child)) continue;
+    if constexpr (std::is_same_v<std::invoke_result_t<F&, TSNode, const char*>, bool>) {
+      if (!f(child, ts_tree_cursor_current_field_name(&cursor))) break;
+    } else {
+      f(child, ts_tree_cursor_current_field_name(&cursor));
+    }
   }
   ts_tree_cursor_delete(&cursor);
+  return !more;
 }
 
 }  // namespace loopsafe

@@ -40,8 +40,7 @@ Fix make_fix(std::string title, Applicability applicability, TextEdit main,
     if (plan.edit && std::find(fix.edits.begin(), fix.edits.end(), *plan.edit) == fix.edits.end())
       fix.edits.push_back(*plan.edit);
   fix.edits.push_back(std::move(main));
-  std::sort(fix.edits.begin(), fix.edits.end(),
-            [](const TextEdit& a, const TextEdit& b) { return a.start < b.start; });
+  sort_edits(fix.edits);
   return fix;
 }
 

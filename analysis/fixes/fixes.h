@@ -43,4 +43,8 @@ struct ImportPlan {
 };
 const ImportPlan& plan_import(const FixContext& ctx, std::string_view module);
 
+// A fix's edits in the order fixes keep them: by start; edits at the same place stay in the order
+// they were added (an import of asyncio before one of functools).
+void sort_edits(std::vector<TextEdit>& edits);
+
 }  // namespace loopsafe

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "analysis/fixes/fixes.h"
 #include "analysis/syntax.h"
 
@@ -63,6 +65,11 @@ ImportPlan find_import_plan(const FixContext& ctx, std::string_view module) {
 }
 
 }  // namespace
+
+void sort_edits(std::vector<TextEdit>& edits) {
+  std::stable_sort(edits.begin(), edits.end(),
+                   [](const TextEdit& a, const TextEdit& b) { return a.start < b.start; });
+}
 
 const ImportPlan& plan_import(const FixContext& ctx, std::string_view module) {
   const auto it = ctx.import_plans.find(module);
